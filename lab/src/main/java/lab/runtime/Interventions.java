@@ -1,0 +1,93 @@
+package lab.runtime;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Hook functions for the usual interventions. Each computes its result from the activation it
+ * is given, so the result lands in the forward's scope (see {@link Hook}).
+ */
+public final class Interventions {
+
+    private Interventions() {
+    }
+
+    /**
+     * Multiplies chosen heads by a factor (0 zeroes them).
+     *
+     * @param headAxis 2 for hook_q/k/v/z [batch, pos, head, d_head]; 1 for hook_attn_scores and
+     *     hook_pattern [batch, head, query, key]
+     * @param scaleByHead head index to factor; heads not named keep factor 1
+     */
+    public static UnaryOperator<NDArray> scaleHeads(int headAxis, Map<Integer, Double> scaleByHead) {
+        return x -> {
+            long heads = x.getShape().get(headAxis);
+            float[] factors = new float[(int) heads];
+            java.util.Arrays.fill(factors, 1f);
+            scaleByHead.forEach((head, scale) -> {
+                if (head < 0 || head >= heads) {
+                    throw new IllegalArgumentException("head " + head + " out of range 0.." + (heads - 1));
+                }
+                factors[head] = scale.floatValue();
+            });
+            long[] shape = new long[x.getShape().dimension()];
+            java.util.Arrays.fill(shape, 1);
+            shape[headAxis] = heads;
+            NDArray f = x.getManager().create(factors, new Shape(shape)).toType(x.getDataType(), false);
+            return x.mul(f);
+        };
+    }
+
+    /** Zeroes one head of hook_z (its slice of the attention output before W_O). */
+    public static UnaryOperator<NDArray> zeroHead(int head) {
+        return scaleHeads(2, Map.of(head, 0.0));
+    }
+
+    /**
+     * Replaces the activation at the given positions (axis 1) with the source's values there.
+     *
+     * @param source same shape as the activation, or batch 1 to patch every row alike
+     */
+    public static UnaryOperator<NDArray> patchPositions(NDArray source, int... positions) {
+        return x -> {
+            long length = x.getShape().get(1);
+            boolean[] chosen = new boolean[(int) length];
+            for (int p : positions) {
+                int at = p < 0 ? (int) (length + p) : p;
+                if (at < 0 || at >= length) {
+                    throw new IllegalArgumentException("position " + p + " out of range for length " + length);
+                }
+                chosen[at] = true;
+            }
+            Shape xs = x.getShape();
+            if (!source.getShape().slice(1).equals(xs.slice(1))
+                    || (source.getShape().get(0) != 1 && source.getShape().get(0) != xs.get(0))) {
+                throw new IllegalArgumentException("patch source has shape " + source.getShape()
+                        + " but the activation has " + xs + " (batch 1 or the same batch)");
+            }
+            long[] maskShape = new long[xs.dimension()];
+            java.util.Arrays.fill(maskShape, 1);
+            maskShape[1] = length;
+            NDArray keep = x.getManager().create(invert(chosen), new Shape(maskShape)).broadcast(xs);
+            // built from x, so that the copy (and the result of where, called on x) land in the
+            // forward's scope rather than in the source's manager
+            NDArray patch = x.zerosLike().add(source.toDevice(x.getDevice(), false).toType(x.getDataType(), false));
+            return x.getNDArrayInternal().where(keep, patch);
+        };
+    }
+
+    /** Replaces the whole activation with a copy of {@code source} (broadcast to its shape). */
+    public static UnaryOperator<NDArray> replaceWith(NDArray source) {
+        return x -> x.zerosLike().add(source);
+    }
+
+    private static boolean[] invert(boolean[] chosen) {
+        boolean[] keep = new boolean[chosen.length];
+        for (int i = 0; i < chosen.length; i++) {
+            keep[i] = !chosen[i];
+        }
+        return keep;
+    }
+}

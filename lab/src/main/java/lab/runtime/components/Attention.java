@@ -1,0 +1,82 @@
+package lab.runtime.components;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import lab.runtime.ForwardPass;
+
+/**
+ * Causal multi-head attention, with grouped key/value heads, optional rotary and an optional
+ * local window. Hook points under {@code blocks.L.attn}: hook_q, hook_k, hook_v [batch, pos,
+ * head, d_head] (key/value heads already expanded to query heads), hook_rot_q, hook_rot_k,
+ * hook_attn_scores and hook_pattern [batch, head, query, key], hook_z [batch, pos, head, d_head].
+ * The output projection's result is the block's {@code hook_attn_out}.
+ */
+public final class Attention {
+
+    /** Projection weights [out, in]; biases may be null. */
+    public record Weights(NDArray wQ, NDArray bQ, NDArray wK, NDArray bK, NDArray wV, NDArray bV,
+                          NDArray wO, NDArray bO) {
+    }
+
+    private final String prefix;
+    private final Weights w;
+    private final int nHeads;
+    private final int nKvHeads;
+    private final int dHead;
+    private final double scale;
+    private final int window;
+    private final Rotary rotary;
+
+    /**
+     * @param prefix {@code blocks.L.attn}
+     * @param scale multiplier of q·k
+     * @param window keys a query may see, counting itself (0: all earlier keys)
+     * @param rotary null without rotary
+     */
+    public Attention(String prefix, Weights w, int nHeads, int nKvHeads, int dHead, double scale,
+                     int window, Rotary rotary) {
+        this.prefix = prefix;
+        this.w = w;
+        this.nHeads = nHeads;
+        this.nKvHeads = nKvHeads;
+        this.dHead = dHead;
+        this.scale = scale;
+        this.window = window;
+        this.rotary = rotary;
+    }
+
+    /** @param x normalised residual [batch, pos, d_model]; returns the attention output, same shape */
+    public NDArray forward(ForwardPass pass, NDArray x) {
+        long batch = x.getShape().get(0);
+        long positions = x.getShape().get(1);
+        NDArray q = pass.hook(prefix + ".hook_q", heads(Ops.linear(x, w.wQ(), w.bQ()), nHeads));
+        NDArray k = pass.hook(prefix + ".hook_k", expandKv(heads(Ops.linear(x, w.wK(), w.bK()), nKvHeads)));
+        NDArray v = pass.hook(prefix + ".hook_v", expandKv(heads(Ops.linear(x, w.wV(), w.bV()), nKvHeads)));
+        if (rotary != null) {
+            q = pass.hook(prefix + ".hook_rot_q", rotary.apply(pass, q));
+            k = pass.hook(prefix + ".hook_rot_k", rotary.apply(pass, k));
+        }
+        DataType dtype = q.getDataType();
+        // scores and softmax in float32 whatever the weights' dtype, as HF does for half precision
+        NDArray scores = q.transpose(0, 2, 1, 3).toType(DataType.FLOAT32, false)
+                .matMul(k.transpose(0, 2, 3, 1).toType(DataType.FLOAT32, false))
+                .mul(scale)
+                .add(pass.attentionMask(positions, window));
+        scores = pass.hook(prefix + ".hook_attn_scores", scores);
+        NDArray pattern = pass.hook(prefix + ".hook_pattern", scores.softmax(-1).toType(dtype, false));
+        NDArray z = pattern.matMul(v.transpose(0, 2, 1, 3)).transpose(0, 2, 1, 3);
+        z = pass.hook(prefix + ".hook_z", z);
+        return Ops.linear(z.reshape(batch, positions, (long) nHeads * dHead), w.wO(), w.bO());
+    }
+
+    private NDArray heads(NDArray projected, int count) {
+        long[] s = projected.getShape().getShape();
+        return projected.reshape(s[0], s[1], count, dHead);
+    }
+
+    /** Key/value head i serves query heads i*g .. i*g+g-1, as HF's repeat_kv lays them out. */
+    private NDArray expandKv(NDArray kv) {
+        int group = nHeads / nKvHeads;
+        return group == 1 ? kv : kv.repeat(2, group);
+    }
+}

@@ -1,0 +1,47 @@
+package lab.runtime.components;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.SparseFormat;
+
+/**
+ * Tensor operations whose result must land in the activation's manager. DJL attaches a result to
+ * the manager of the array an operation is called on; calling {@code weight.op(x)} would put
+ * every forward's intermediates into the model's long-lived manager. These helpers always call
+ * on the activation.
+ */
+public final class Ops {
+
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
+
+    private Ops() {
+    }
+
+    /** {@code x @ weight^T + bias}, weight laid out [out, in] as in torch.nn.Linear; bias may be null. */
+    public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+    }
+
+    /** Rows of {@code table} picked by integer {@code ids}; the result has ids' shape plus table's last axis. */
+    public static NDArray embedding(NDArray ids, NDArray table) {
+        return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /** GPT-2's tanh approximation of GELU ({@code gelu_new}). */
+    public static NDArray geluTanh(NDArray x) {
+        NDArray inner = x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI);
+        return x.mul(0.5).mul(inner.tanh().add(1));
+    }
+
+    /** Exact GELU, {@code x * Phi(x)}. */
+    public static NDArray gelu(NDArray x) {
+        return x.getNDArrayInternal().gelu();
+    }
+
+    public static NDArray silu(NDArray x) {
+        return x.mul(x.getNDArrayInternal().sigmoid());
+    }
+
+    public static NDArray relu(NDArray x) {
+        return x.getNDArrayInternal().relu();
+    }
+}

@@ -1,0 +1,125 @@
+package lab.runtime.loading;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A config.json as HF saves it, with typed reads whose errors name the file and the key. */
+public final class HfConfig {
+
+    private final Path file;
+    private final JsonNode root;
+
+    HfConfig(Path file, JsonNode root) {
+        this.file = file;
+        this.root = root;
+    }
+
+    public static HfConfig read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ModelLoadException("no config.json in " + file.getParent()
+                    + ": a model folder holds config.json, model.safetensors (or a sharded index) and tokenizer.json");
+        }
+        try {
+            JsonNode root = new ObjectMapper().readTree(file.toFile());
+            if (root == null || !root.isObject()) {
+                throw new ModelLoadException(file + " is not a JSON object");
+            }
+            return new HfConfig(file, root);
+        } catch (IOException e) {
+            throw new ModelLoadException(file + " is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public String modelType() {
+        return string("model_type");
+    }
+
+    public boolean has(String key) {
+        JsonNode n = node(key);
+        return n != null && !n.isNull();
+    }
+
+    /** A key that may sit at the top level or inside {@code rope_parameters} (transformers 5). */
+    public boolean hasRope(String key) {
+        JsonNode rope = root.get("rope_parameters");
+        return has(key) || (rope != null && rope.has(key) && !rope.get(key).isNull());
+    }
+
+    public double rope(String key, double fallback) {
+        if (has(key)) {
+            return number(key);
+        }
+        JsonNode rope = root.get("rope_parameters");
+        if (rope != null && rope.has(key) && rope.get(key).isNumber()) {
+            return rope.get(key).asDouble();
+        }
+        return fallback;
+    }
+
+    public String string(String key) {
+        JsonNode n = required(key);
+        if (!n.isTextual()) {
+            throw new ModelLoadException(file + ": '" + key + "' should be a string, found " + n);
+        }
+        return n.asText();
+    }
+
+    public String string(String key, String fallback) {
+        return has(key) ? string(key) : fallback;
+    }
+
+    public int integer(String key) {
+        JsonNode n = required(key);
+        if (!n.canConvertToInt()) {
+            throw new ModelLoadException(file + ": '" + key + "' should be an integer, found " + n);
+        }
+        return n.asInt();
+    }
+
+    public int integer(String key, int fallback) {
+        return has(key) ? integer(key) : fallback;
+    }
+
+    public double number(String key) {
+        JsonNode n = required(key);
+        if (!n.isNumber()) {
+            throw new ModelLoadException(file + ": '" + key + "' should be a number, found " + n);
+        }
+        return n.asDouble();
+    }
+
+    public double number(String key, double fallback) {
+        return has(key) ? number(key) : fallback;
+    }
+
+    public boolean bool(String key, boolean fallback) {
+        if (!has(key)) {
+            return fallback;
+        }
+        JsonNode n = node(key);
+        if (!n.isBoolean()) {
+            throw new ModelLoadException(file + ": '" + key + "' should be true or false, found " + n);
+        }
+        return n.asBoolean();
+    }
+
+    public JsonNode node(String key) {
+        return root.get(key);
+    }
+
+    private JsonNode required(String key) {
+        JsonNode n = root.get(key);
+        if (n == null || n.isNull()) {
+            throw new ModelLoadException(file + " has no '" + key + "', which a " + root.path("model_type").asText("?")
+                    + " config needs");
+        }
+        return n;
+    }
+}

@@ -1,0 +1,30 @@
+package lab.runtime.loading;
+
+import ai.djl.ndarray.types.DataType;
+import java.util.Locale;
+
+/**
+ * How to load a model.
+ *
+ * @param device auto, cpu, cuda, cuda:N or mps
+ * @param dtype float32 (default), float16 or bfloat16
+ */
+public record LoadOptions(String device, DataType dtype) {
+
+    public static LoadOptions defaults() {
+        return new LoadOptions("auto", DataType.FLOAT32);
+    }
+
+    public static LoadOptions cpu() {
+        return new LoadOptions("cpu", DataType.FLOAT32);
+    }
+
+    public static DataType parseDtype(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "float32", "fp32", "f32" -> DataType.FLOAT32;
+            case "float16", "fp16", "f16", "half" -> DataType.FLOAT16;
+            case "bfloat16", "bf16" -> DataType.BFLOAT16;
+            default -> throw new IllegalArgumentException("unknown dtype '" + name + "'; use float32, float16 or bfloat16");
+        };
+    }
+}
