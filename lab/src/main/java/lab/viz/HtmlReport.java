@@ -12,6 +12,10 @@ import java.util.Map;
  * identically from an archived run folder, offline, years later. A Content Security Policy in the
  * page enforces this and admits only the page's own inline script and style (by hash). All text is
  * HTML-escaped.
+ *
+ * <p>After wiring the tooltips the script sets {@code data-viz-ready="<cell count>"} on
+ * {@code <body>}; {@code scripts/check-report-renders} reads it back from headless Chromium to
+ * prove the script ran. Opening the file with {@code #viz-selftest} makes it hover its first cell.
  */
 public final class HtmlReport {
 

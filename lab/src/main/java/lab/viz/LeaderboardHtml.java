@@ -41,7 +41,7 @@ public final class LeaderboardHtml {
         }
         html.append("</tbody>\n</table>\n");
         if (!board.unranked().isEmpty()) {
-            html.append("<p class=\"note\">Runs ranked – have no value for ").append(metric).append(".</p>\n");
+            html.append("<p class=\"note\">Unranked runs (rank –) have no value for ").append(metric).append(".</p>\n");
         }
         return html.append("</body>\n</html>\n").toString();
     }
