@@ -1,0 +1,101 @@
+package lab.viz;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Writes one run's {@link RunReport} as a single self-contained HTML file: header with the run's
+ * metadata, the summary table, and every heatmap as inline SVG with hover tooltips.
+ *
+ * <p>Self-contained means no CDN, font, image or script from anywhere else: the file must open
+ * identically from an archived run folder, offline, years later. A Content Security Policy in the
+ * page enforces this and admits only the page's own inline script and style (by hash). All text is
+ * HTML-escaped.
+ *
+ * <p>After wiring the tooltips the script sets {@code data-viz-ready="<cell count>"} on
+ * {@code <body>}; {@code scripts/check-report-renders} reads it back from headless Chromium to
+ * prove the script ran. Opening the file with {@code #viz-selftest} makes it hover its first cell.
+ */
+public final class HtmlReport {
+
+    private static final String STYLE = Html.resource("report.css");
+    private static final String SCRIPT = Html.resource("report.js");
+
+    private HtmlReport() {
+    }
+
+    public static void write(RunReport report, Path file) throws IOException {
+        AtomicFiles.writeString(file, render(report));
+    }
+
+    public static String render(RunReport report) {
+        StringBuilder html = new StringBuilder(8192);
+        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append(Html.contentSecurityPolicyMeta(SCRIPT, STYLE)).append('\n')
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>").append(Html.escape(report.runName())).append(" – run report</title>\n")
+                .append("<style>").append(STYLE).append("</style>\n")
+                .append("</head>\n<body>\n");
+        appendHeader(html, report);
+        appendSummary(html, report);
+        appendHeatmaps(html, report);
+        html.append("<div id=\"viz-tooltip\" role=\"tooltip\" hidden></div>\n")
+                .append("<script>").append(SCRIPT).append("</script>\n")
+                .append("</body>\n</html>\n");
+        return html.toString();
+    }
+
+    private static void appendHeader(StringBuilder html, RunReport report) {
+        html.append("<header>\n<h1>").append(Html.escape(report.runName())).append("</h1>\n");
+        if (!report.metadata().isEmpty()) {
+            html.append("<dl class=\"meta\">\n");
+            for (Map.Entry<String, String> e : report.metadata().entrySet()) {
+                html.append("<dt>").append(Html.escape(e.getKey())).append("</dt><dd>")
+                        .append(Html.escape(e.getValue())).append("</dd>\n");
+            }
+            html.append("</dl>\n");
+        }
+        html.append("</header>\n");
+    }
+
+    private static void appendSummary(StringBuilder html, RunReport report) {
+        html.append("<section id=\"summary\">\n<h2>Summary</h2>\n");
+        if (report.summary().isEmpty()) {
+            html.append("<p class=\"note\">No summary rows.</p>\n</section>\n");
+            return;
+        }
+        html.append("<table class=\"summary\">\n<thead><tr><th>Condition</th><th>Metric</th>")
+                .append("<th>Mean</th><th>").append(Html.escape(report.ciLabel())).append("</th></tr></thead>\n<tbody>\n");
+        for (SummaryRow row : report.summary()) {
+            html.append("<tr><td>").append(Html.escape(row.condition())).append("</td><td>")
+                    .append(Html.escape(row.metric())).append("</td><td class=\"num\">")
+                    .append(Html.escape(ValueFormat.format(row.mean()))).append("</td><td class=\"num\">")
+                    .append(Html.escape(interval(row))).append("</td></tr>\n");
+        }
+        html.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    static String interval(SummaryRow row) {
+        if (Double.isNaN(row.ciLow()) && Double.isNaN(row.ciHigh())) {
+            return ValueFormat.MISSING;
+        }
+        return "[" + ValueFormat.format(row.ciLow()) + ", " + ValueFormat.format(row.ciHigh()) + "]";
+    }
+
+    private static void appendHeatmaps(StringBuilder html, RunReport report) {
+        html.append("<section id=\"heatmaps\">\n<h2>Heatmaps</h2>\n");
+        if (report.heatmaps().isEmpty()) {
+            html.append("<p class=\"note\">No heatmaps.</p>\n");
+        } else {
+            html.append("<p class=\"note\">Blue: negative, white: zero, red: positive; colour limits are ±max|value| ")
+                    .append("of each map. Grey: no value. Hover a cell for its value.</p>\n");
+        }
+        for (int i = 0; i < report.heatmaps().size(); i++) {
+            HeatmapData map = report.heatmaps().get(i);
+            html.append("<figure>\n<h3>").append(Html.escape(map.title())).append("</h3>\n")
+                    .append(HeatmapSvg.render(map, "heatmap-" + i)).append("\n</figure>\n");
+        }
+        html.append("</section>\n");
+    }
+}

@@ -1,0 +1,124 @@
+package lab.viz;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * Runs ranked by one metric, with the Pareto front of that metric against wall time marked, ready
+ * to write as CSV, JSON, Markdown and HTML ({@link #writeAll}).
+ *
+ * <p>Runs that lack the metric (absent or NaN) cannot be ranked; they are kept in {@link #unranked()}
+ * and listed after the ranked ones in every format, so a failed run is visible rather than silently
+ * missing.
+ */
+public final class Leaderboard {
+
+    private final String metric;
+    private final RankDirection direction;
+    private final List<LeaderboardEntry> entries;
+    private final List<RunSummary> unranked;
+    private final List<String> otherMetrics;
+    private final List<String> params;
+
+    private Leaderboard(String metric, RankDirection direction, List<LeaderboardEntry> entries,
+                        List<RunSummary> unranked, List<String> otherMetrics, List<String> params) {
+        this.metric = metric;
+        this.direction = direction;
+        this.entries = List.copyOf(entries);
+        this.unranked = List.copyOf(unranked);
+        this.otherMetrics = List.copyOf(otherMetrics);
+        this.params = List.copyOf(params);
+    }
+
+    /**
+     * Ranks {@code runs} by {@code metric}, best first. Ties on the metric are listed faster first,
+     * then by run name, so the order is reproducible.
+     */
+    public static Leaderboard rank(List<RunSummary> runs, String metric, RankDirection direction) {
+        Objects.requireNonNull(runs, "runs");
+        Objects.requireNonNull(metric, "metric");
+        Objects.requireNonNull(direction, "direction");
+
+        List<RunSummary> ranked = new ArrayList<>();
+        List<RunSummary> unranked = new ArrayList<>();
+        TreeSet<String> metricNames = new TreeSet<>();
+        TreeSet<String> paramNames = new TreeSet<>();
+        for (RunSummary run : runs) {
+            (run.metric(metric).isPresent() ? ranked : unranked).add(run);
+            metricNames.addAll(run.metrics().keySet());
+            paramNames.addAll(run.params().keySet());
+        }
+        metricNames.remove(metric);
+
+        Comparator<RunSummary> bestFirst = (a, b) -> direction.compareBestFirst(
+                a.metric(metric).getAsDouble(), b.metric(metric).getAsDouble());
+        ranked.sort(bestFirst
+                .thenComparingDouble(RunSummary::wallTimeSeconds)
+                .thenComparing(RunSummary::runName));
+
+        double[] values = new double[ranked.size()];
+        double[] times = new double[ranked.size()];
+        for (int i = 0; i < ranked.size(); i++) {
+            values[i] = ranked.get(i).metric(metric).getAsDouble();
+            times[i] = ranked.get(i).wallTimeSeconds();
+        }
+        boolean[] front = ParetoFront.membership(values, times, direction);
+
+        List<LeaderboardEntry> entries = new ArrayList<>(ranked.size());
+        int rank = 0;
+        for (int i = 0; i < ranked.size(); i++) {
+            if (i == 0 || values[i] != values[i - 1]) {
+                rank = i + 1;
+            }
+            entries.add(new LeaderboardEntry(rank, ranked.get(i), values[i], front[i]));
+        }
+        return new Leaderboard(metric, direction, entries, unranked,
+                new ArrayList<>(metricNames), new ArrayList<>(paramNames));
+    }
+
+    /** Writes {@code baseName}.csv, .json, .md and .html into {@code dir}, each atomically. */
+    public void writeAll(Path dir, String baseName) throws IOException {
+        AtomicFiles.writeString(dir.resolve(baseName + ".csv"), LeaderboardCsv.render(this));
+        AtomicFiles.writeString(dir.resolve(baseName + ".json"), LeaderboardJson.render(this));
+        AtomicFiles.writeString(dir.resolve(baseName + ".md"), LeaderboardMarkdown.render(this));
+        AtomicFiles.writeString(dir.resolve(baseName + ".html"), LeaderboardHtml.render(this));
+    }
+
+    public String metric() {
+        return metric;
+    }
+
+    public RankDirection direction() {
+        return direction;
+    }
+
+    /** Ranked runs, best first. */
+    public List<LeaderboardEntry> entries() {
+        return entries;
+    }
+
+    /** Runs without a value for the metric, in the order given. */
+    public List<RunSummary> unranked() {
+        return unranked;
+    }
+
+    /** The Pareto-optimal entries, best metric first. */
+    public List<LeaderboardEntry> paretoFront() {
+        return entries.stream().filter(LeaderboardEntry::paretoOptimal).toList();
+    }
+
+    /** Every metric any run has, except the ranking one, sorted by name: the extra columns. */
+    public List<String> otherMetrics() {
+        return otherMetrics;
+    }
+
+    /** Every parameter any run has, sorted by name. */
+    public List<String> params() {
+        return params;
+    }
+}

@@ -1,0 +1,62 @@
+package lab.viz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@code scripts/check-report-renders} on the fixture report: the page must draw and its
+ * script must run in a real browser. Conditional: skipped unless {@code /usr/bin/chromium} exists
+ * (Debian package {@code chromium}), because CI machines without a browser must still pass.
+ */
+@EnabledIf("chromiumInstalled")
+class ReportRenderCheckTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    @TempDir
+    Path dir;
+
+    static boolean chromiumInstalled() {
+        return Files.isExecutable(CHROMIUM);
+    }
+
+    @Test
+    void fixtureReportRendersInHeadlessChromium() throws IOException, InterruptedException {
+        Path report = dir.resolve("report.html");
+        HtmlReport.write(ReportRenderFixture.report(), report);
+        Path out = dir.resolve("out");
+        Path log = dir.resolve("check.log");
+
+        Process check = new ProcessBuilder("bash", script().toString(), report.toString(), out.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean finished = check.waitFor(4, TimeUnit.MINUTES);
+        if (!finished) {
+            check.destroyForcibly();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertTrue(finished, "render check timed out:\n" + output);
+        assertEquals(0, check.exitValue(), "render check failed:\n" + output);
+        assertTrue(output.contains("data-viz-ready=\"242\""), output);
+        assertTrue(Files.size(out.resolve("report.png")) > 20_000);
+    }
+
+    /** The script sits at the repository root; tests run from the module directory. */
+    private static Path script() {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path candidate = d.resolve("scripts/check-report-renders");
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("scripts/check-report-renders not found above " + Path.of("").toAbsolutePath());
+    }
+}
