@@ -2,7 +2,9 @@ package lab.runtime;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.DataType;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -73,14 +75,17 @@ public final class ForwardPass implements AutoCloseable {
      */
     public NDArray attentionMask(long positions, int window) {
         return masks.computeIfAbsent(positions + "/" + window, k -> {
-            float[] mask = new float[(int) (positions * positions)];
-            for (int q = 0; q < positions; q++) {
-                for (int key = 0; key < positions; key++) {
-                    boolean visible = key <= q && (window <= 0 || q - key < window);
-                    mask[(int) (q * positions + key)] = visible ? 0f : Float.NEGATIVE_INFINITY;
-                }
+            // built by libtorch ops rather than from a Java array: arrays made from Java memory sit
+            // in direct buffers that only a GC frees, and this runs once per forward
+            NDArray query = scope.arange(0f, (float) positions).reshape(positions, 1);
+            NDArray key = scope.arange(0f, (float) positions).reshape(1, positions);
+            NDArray visible = key.lte(query);
+            if (window > 0) {
+                visible = visible.logicalAnd(query.sub(key).lt(window));
             }
-            return scope.create(mask, new ai.djl.ndarray.types.Shape(positions, positions)).toType(DataType.FLOAT32, false);
+            Shape square = new Shape(positions, positions);
+            return NDArrays.where(visible, scope.zeros(square, DataType.FLOAT32),
+                    scope.full(square, Float.NEGATIVE_INFINITY, DataType.FLOAT32));
         });
     }
 

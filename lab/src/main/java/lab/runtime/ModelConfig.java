@@ -82,18 +82,6 @@ public record ModelConfig(
         }
     }
 
-    /** Parameters in the model, counting a tied embedding once. */
-    public long parameterCount() {
-        long d = dModel;
-        long perNorm = norm == NormKind.LAYER_NORM ? 2 * d : d;
-        long attn = d * nHeads * dHead + 2 * d * nKvHeads * dHead + (long) nHeads * dHead * d;
-        long mlp = (gatedMlp ? 3L : 2L) * d * dMlp;
-        long blocks = nLayers * (attn + mlp + 2 * perNorm);
-        long embed = (long) vocabSize * d * (tiedEmbeddings ? 1 : 2);
-        long pos = positional == Positional.LEARNED ? (long) contextLength * d : 0;
-        return blocks + embed + pos + perNorm;
-    }
-
     /** Query heads that share one key/value head. */
     public int queriesPerKvHead() {
         return nHeads / nKvHeads;

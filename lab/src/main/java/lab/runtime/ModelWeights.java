@@ -59,6 +59,11 @@ public final class ModelWeights implements AutoCloseable {
         return tensors;
     }
 
+    /** Elements in all tensors; a tied embedding is one tensor and counts once. */
+    public long parameterCount() {
+        return tensors.values().stream().mapToLong(NDArray::size).sum();
+    }
+
     public NDManager manager() {
         return manager;
     }

@@ -81,6 +81,24 @@ public final class Checkpoint {
         }
     }
 
+    /**
+     * Parameters stored in the weight files, counted from their headers (no tensor is read).
+     * Buffers that some checkpoints save beside the weights (causal-mask {@code attn.bias},
+     * rotary {@code inv_freq}) are not parameters and are left out.
+     */
+    public long parameterCount() {
+        long total = 0;
+        for (Path file : weightFiles()) {
+            for (Map.Entry<String, Long> e : SafetensorsFile.elementCounts(file).entrySet()) {
+                String n = e.getKey();
+                if (!n.endsWith(".attn.bias") && !n.endsWith(".attn.masked_bias") && !n.endsWith("inv_freq")) {
+                    total += e.getValue();
+                }
+            }
+        }
+        return total;
+    }
+
     /** Every tensor of every weight file, remembering which file each came from. */
     public TensorSource readTensors(NDManager manager) {
         Map<String, NDArray> tensors = new LinkedHashMap<>();

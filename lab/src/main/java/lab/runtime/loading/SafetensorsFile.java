@@ -45,8 +45,24 @@ final class SafetensorsFile {
         }
     }
 
+    /** Element count of every tensor in the file, from its header alone. */
+    static Map<String, Long> elementCounts(Path file) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = checkHeader(file).fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getKey().equals("__metadata__")) {
+                long n = 1;
+                for (JsonNode dim : e.getValue().path("shape")) {
+                    n *= dim.asLong();
+                }
+                counts.put(e.getKey(), n);
+            }
+        }
+        return counts;
+    }
+
     /** Checks the 8-byte header length, the JSON header, and that every tensor's bytes are there. */
-    private static void checkHeader(Path file) {
+    private static JsonNode checkHeader(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
@@ -74,6 +90,7 @@ final class SafetensorsFile {
                 throw new ModelLoadException("weights file " + file + " is truncated: its header declares "
                         + dataEnd + " bytes of tensor data but only " + available + " follow; download or copy it again");
             }
+            return json;
         } catch (IOException e) {
             throw new ModelLoadException("weights file " + file + " has an unreadable safetensors header: "
                     + e.getMessage(), e);

@@ -1,0 +1,146 @@
+package lab.runtime.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import lab.runtime.ForwardResult;
+import lab.runtime.Hook;
+import lab.runtime.HookedTransformer;
+import lab.runtime.Hooks;
+import lab.runtime.Interventions;
+import lab.runtime.ModelConfig;
+import lab.runtime.RunOptions;
+
+/**
+ * Measures the forward pass against the machine's own libtorch matmul rate, and an ablation sweep
+ * done the optimised way (start at the ablated layer from a cached residual, batch the heads, unembed
+ * the last position) against the naive way (one full forward per head). All figures come from one
+ * run, so they share the machine's state.
+ */
+public final class ForwardBenchmark {
+
+    /** The figures one run prints. */
+    public record Result(double matmulFlops, double tokensPerSecond, double forwardFlops, double fractionOfMatmul,
+                         double naiveSweepSeconds, double optimisedSweepSeconds, double sweepMaxAbsDiff,
+                         int batch, int sequence, int iterations) {
+
+        public double sweepSpeedup() {
+            return naiveSweepSeconds / optimisedSweepSeconds;
+        }
+    }
+
+    private ForwardBenchmark() {
+    }
+
+    public static Result run(HookedTransformer model, int batch, int sequence, int iterations, long seed) {
+        try (NDManager m = NDManager.newBaseManager(model.device())) {
+            double matmul = matmulFlops(m, model.dtype());
+            long[][] rows = randomTokens(model.config(), batch, sequence, seed);
+            NDArray tokens = model.tokens(m, rows);
+            model.logits(m, tokens).close();
+            long start = System.nanoTime();
+            for (int i = 0; i < iterations; i++) {
+                model.logits(m, tokens).close();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double tokensPerSecond = (double) batch * sequence * iterations / seconds;
+            double flops = forwardFlopsPerToken(model.config(), sequence) * tokensPerSecond;
+            NDArray one = model.tokens(m, rows[0]);
+            SweepTiming sweep = headSweep(model, m, one);
+            return new Result(matmul, tokensPerSecond, flops, flops / matmul, sweep.naive, sweep.optimised,
+                    sweep.maxAbsDiff, batch, sequence, iterations);
+        }
+    }
+
+    /** Floating-point operations per token of one forward: matmuls, attention scores and mixing. */
+    public static double forwardFlopsPerToken(ModelConfig c, int sequence) {
+        double d = c.dModel();
+        double q = (double) c.nHeads() * c.dHead();
+        double kv = (double) c.nKvHeads() * c.dHead();
+        double perLayer = 2 * (d * q + 2 * d * kv + q * d) + 2 * (c.gatedMlp() ? 3 : 2) * d * c.dMlp()
+                // q.k and pattern.v over every key (the causal half is computed, then masked)
+                + 2 * 2 * sequence * q;
+        return c.nLayers() * perLayer + 2 * d * c.vocabSize();
+    }
+
+    /** libtorch's float matmul rate on this device: 2n^3 FLOPs per product, best of several runs. */
+    public static double matmulFlops(NDManager m, DataType dtype) {
+        int n = 1024;
+        NDArray a = m.randomNormal(new Shape(n, n)).toType(dtype, false);
+        NDArray b = m.randomNormal(new Shape(n, n)).toType(dtype, false);
+        a.matMul(b).close();
+        double best = Double.MAX_VALUE;
+        for (int rep = 0; rep < 5; rep++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 4; i++) {
+                a.matMul(b).close();
+            }
+            best = Math.min(best, (System.nanoTime() - start) / 4e9);
+        }
+        return 2.0 * n * n * n / best;
+    }
+
+    private record SweepTiming(double naive, double optimised, double maxAbsDiff) {
+    }
+
+    /** Every head of every layer zeroed in turn, last-position logits compared both ways. */
+    private static SweepTiming headSweep(HookedTransformer model, NDManager m, NDArray tokens) {
+        ModelConfig c = model.config();
+        long start = System.nanoTime();
+        List<float[]> naive = new ArrayList<>();
+        for (int l = 0; l < c.nLayers(); l++) {
+            for (int h = 0; h < c.nHeads(); h++) {
+                RunOptions o = RunOptions.defaults().withHooks(
+                        Hook.replacing("blocks." + l + ".attn.hook_z", Interventions.zeroHead(h)));
+                try (ForwardResult r = model.run(m, tokens, o)) {
+                    naive.add(r.output().get(new ai.djl.ndarray.index.NDIndex("0, -1")).toFloatArray());
+                }
+            }
+        }
+        double naiveSeconds = (System.nanoTime() - start) / 1e9;
+        start = System.nanoTime();
+        List<float[]> fast = new ArrayList<>();
+        try (ForwardResult clean = model.run(m, tokens,
+                RunOptions.defaults().caching(java.util.regex.Pattern.compile("blocks\\.\\d+\\.hook_resid_pre")))) {
+            for (int l = 0; l < c.nLayers(); l++) {
+                NDArray resid = clean.cache().get("blocks." + l + ".hook_resid_pre").repeat(0, c.nHeads());
+                List<Hook> hooks = new ArrayList<>();
+                for (int h = 0; h < c.nHeads(); h++) {
+                    hooks.add(Hook.replacingRows("blocks." + l + ".attn.hook_z", new int[] {h}, Interventions.zeroHead(h)));
+                }
+                try (ForwardResult r = model.run(m, resid,
+                        RunOptions.defaults().withHooks(Hooks.of(hooks)).startAt(l).unembedOnly(-1))) {
+                    float[] all = r.output().toFloatArray();
+                    int v = c.vocabSize();
+                    for (int h = 0; h < c.nHeads(); h++) {
+                        fast.add(java.util.Arrays.copyOfRange(all, h * v, (h + 1) * v));
+                    }
+                }
+                resid.close();
+            }
+        }
+        double fastSeconds = (System.nanoTime() - start) / 1e9;
+        double maxDiff = 0;
+        for (int i = 0; i < naive.size(); i++) {
+            for (int j = 0; j < naive.get(i).length; j++) {
+                maxDiff = Math.max(maxDiff, Math.abs(naive.get(i)[j] - fast.get(i)[j]));
+            }
+        }
+        return new SweepTiming(naiveSeconds, fastSeconds, maxDiff);
+    }
+
+    private static long[][] randomTokens(ModelConfig c, int batch, int sequence, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        long[][] rows = new long[batch][sequence];
+        for (long[] row : rows) {
+            for (int i = 0; i < sequence; i++) {
+                row[i] = rng.nextInt(c.vocabSize());
+            }
+        }
+        return rows;
+    }
+}
