@@ -85,31 +85,66 @@ final class RestRunTracker implements RunTracker {
         }
     }
 
+    /**
+     * The id of the active experiment called {@code name}, created when the server has none.
+     * Looked up with {@code experiments/search} rather than {@code experiments/get-by-name}: the
+     * Java client retries every 4xx answer three times and logs each retry as a "Rate limit"
+     * warning, so the 404 that get-by-name gives for a new experiment would be noise.
+     */
     private static String experimentId(MlflowClient client, String name) {
         MlflowNames.checkExperimentName(name);
-        Optional<Service.Experiment> found = call("look up experiment '" + name + "'",
-                () -> client.getExperimentByName(name));
+        Optional<Service.Experiment> found = findExperiment(client, name);
         if (found.isEmpty()) {
             try {
                 return client.createExperiment(name);
             } catch (MlflowHttpException e) {
                 // another process created it between our lookup and create
-                if (!e.getBodyMessage().contains("RESOURCE_ALREADY_EXISTS")) {
+                if (!String.valueOf(e.getBodyMessage()).contains("RESOURCE_ALREADY_EXISTS")) {
                     throw failure("create experiment '" + name + "'", e);
                 }
-                found = call("look up experiment '" + name + "'", () -> client.getExperimentByName(name));
+                found = findExperiment(client, name);
             } catch (MlflowClientException e) {
                 throw failure("create experiment '" + name + "'", e);
             }
         }
-        Service.Experiment experiment = found.orElseThrow(() ->
-                new TrackingException("experiment '" + name + "' vanished right after being created"));
+        Service.Experiment experiment = found.orElseThrow(() -> new TrackingException(
+                "MLflow server: experiment '" + name + "' exists but cannot be found"));
         if (!"active".equals(experiment.getLifecycleStage())) {
             throw new TrackingException("MLflow experiment '" + name + "' (id "
                     + experiment.getExperimentId() + ") is deleted on the server; restore it or "
                     + "delete it for good before logging to that name again.");
         }
         return experiment.getExperimentId();
+    }
+
+    /** The experiment of that exact name, active or deleted (active preferred). */
+    private static Optional<Service.Experiment> findExperiment(MlflowClient client, String name) {
+        String literal = filterLiteral(name);
+        if (literal == null) {
+            // a name no filter literal can hold: get-by-name (noisy on 404, see above)
+            return call("look up experiment '" + name + "'", () -> client.getExperimentByName(name));
+        }
+        List<Service.Experiment> matches = call("look up experiment '" + name + "'",
+                () -> client.searchExperiments("name = " + literal, Service.ViewType.ALL, 100,
+                        new ArrayList<>(), null).getItems());
+        return matches.stream()
+                .filter(e -> e.getName().equals(name))
+                .min((a, b) -> Boolean.compare(!"active".equals(a.getLifecycleStage()),
+                        !"active".equals(b.getLifecycleStage())));
+    }
+
+    /**
+     * {@code name} as a string literal of MLflow's search filter grammar (parsed with sqlparse,
+     * which has no reliable escape for quotes or backslashes), or null if it cannot be one.
+     */
+    static String filterLiteral(String name) {
+        if (name.contains("\\")) {
+            return null;
+        }
+        if (!name.contains("'")) {
+            return "'" + name + "'";
+        }
+        return name.contains("\"") ? null : "\"" + name + "\"";
     }
 
     @Override
