@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +47,8 @@ final class RestRunTracker implements RunTracker {
     private final String runId;
     private final String experimentId;
     private final String artifactUri;
+    /** Params this tracker logged: MLflow params never change, so a conflict is caught here. */
+    private final Map<String, String> loggedParams = new HashMap<>();
     private RunStatus status = RunStatus.RUNNING;
     private boolean closed;
 
@@ -170,16 +173,28 @@ final class RestRunTracker implements RunTracker {
     @Override
     public synchronized void logParams(Map<String, String> params) {
         ensureOpen();
+        Map<String, String> checked = MlflowNames.checkParams(params);
+        // Checked here first: MLflow 3's file-store server reports a changed param from
+        // log-batch as HTTP 500 INTERNAL_ERROR, which the Java client retries three times.
         List<Service.Param> all = new ArrayList<>();
-        MlflowNames.checkParams(params).forEach((k, v) ->
-                all.add(Service.Param.newBuilder().setKey(k).setValue(v).build()));
+        for (Map.Entry<String, String> e : checked.entrySet()) {
+            String old = loggedParams.get(e.getKey());
+            if (old == null) {
+                all.add(Service.Param.newBuilder().setKey(e.getKey()).setValue(e.getValue()).build());
+            } else if (!old.equals(e.getValue())) {
+                throw new IllegalArgumentException("MLflow param '" + e.getKey()
+                        + "' was already logged as '" + old + "'; params cannot change, refusing '"
+                        + e.getValue() + "' (nothing from this call was logged)");
+            }
+        }
         for (List<Service.Param> chunk : LogBatchChunks.split(all, LogBatchChunks.MAX_PARAMS_OR_TAGS,
                 LogBatchChunks.MAX_JSON_CHARS, p -> LogBatchChunks.entryJsonChars(p.getKey(), p.getValue()))) {
             try {
                 client.logBatch(runId, null, chunk, null);
             } catch (MlflowHttpException e) {
-                if (e.getStatusCode() == 400) {
-                    // e.g. a param logged before with another value: the caller's mistake
+                // logged before by someone else: the server's words, as the caller's error
+                if (e.getStatusCode() == 400 || String.valueOf(e.getBodyMessage())
+                        .contains("Changing param values is not allowed")) {
                     throw new IllegalArgumentException("MLflow server refused params "
                             + chunk.stream().map(Service.Param::getKey).toList() + ": "
                             + e.getBodyMessage(), e);
@@ -188,6 +203,7 @@ final class RestRunTracker implements RunTracker {
             } catch (MlflowClientException e) {
                 throw failure("log " + chunk.size() + " params", e);
             }
+            chunk.forEach(p -> loggedParams.put(p.getKey(), p.getValue()));
         }
     }
 

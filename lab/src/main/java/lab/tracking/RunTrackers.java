@@ -38,6 +38,9 @@ public final class RunTrackers {
             HttpCredentials credentials = HttpCredentials.fromEnvironment(env);
             MlflowClient client = new MlflowClient(hostCreds(server, credentials));
             HttpClient http = HttpClient.newBuilder()
+                    // HTTP/1.1: the default HTTP/2 sends "Upgrade: h2c" on http:// requests, which
+                    // MLflow 3's uvicorn server refuses (400 "Unsupported upgrade request.")
+                    .version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(30))
                     .followRedirects(HttpClient.Redirect.NORMAL)
                     .build();

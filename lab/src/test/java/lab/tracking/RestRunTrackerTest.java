@@ -174,9 +174,23 @@ class RestRunTrackerTest {
     }
 
     @Test
+    void aChangedParamIsRefusedLocallyWithoutARequest() {
+        try (RunTracker run = start(RunSpec.of("e", "r"))) {
+            run.logParams(Map.of("seed", "1"));
+            int before = server.requests.size();
+            run.logParams(Map.of("seed", "1")); // same value: nothing to send
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> run.logParams(Map.of("aaa", "x", "seed", "2")));
+            assertTrue(e.getMessage().contains("'seed' was already logged as '1'"), e.getMessage());
+            assertEquals(before, server.requests.size());
+        }
+    }
+
+    @Test
     void aChangedParamRefusedByTheServerIsTheCallersError() {
+        // what MLflow 3.11's server answers over a file store when another client logged it
         server.logBatchAnswer = body -> body.has("params")
-                ? new Object[] {400, "{\"error_code\": \"INVALID_PARAMETER_VALUE\", \"message\": "
+                ? new Object[] {500, "{\"error_code\": \"INTERNAL_ERROR\", \"message\": "
                         + "\"Changing param values is not allowed. Param with key='seed' was already "
                         + "logged with value='1'\"}"}
                 : null;

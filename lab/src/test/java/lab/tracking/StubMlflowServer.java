@@ -97,6 +97,10 @@ final class StubMlflowServer implements AutoCloseable {
 
     private synchronized Object[] answer(Request r) {
         String api = "/api/2.0/mlflow/";
+        if (r.header("Upgrade") != null) {
+            // as MLflow 3's uvicorn answers an HTTP/2 upgrade attempt (h2c)
+            return new Object[] {400, "Unsupported upgrade request."};
+        }
         if (r.path().startsWith("/api/2.0/mlflow-artifacts/artifacts/") && r.method().equals("PUT")) {
             return new Object[] {200, "{}"};
         }
