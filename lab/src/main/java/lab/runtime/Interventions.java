@@ -40,6 +40,32 @@ public final class Interventions {
         };
     }
 
+    /**
+     * Multiplies each batch row's heads by its own factors, in one multiplication: row r, head h
+     * is scaled by {@code factors[r][h]}. The batched form of many per-row {@link #scaleHeads}.
+     *
+     * @param headAxis as in {@link #scaleHeads}
+     */
+    public static UnaryOperator<NDArray> scaleHeadsPerRow(int headAxis, float[][] factors) {
+        return x -> {
+            long rows = x.getShape().get(0);
+            long heads = x.getShape().get(headAxis);
+            if (factors.length != rows || factors[0].length != heads) {
+                throw new IllegalArgumentException("head factors are " + factors.length + " x " + factors[0].length
+                        + " but the activation has " + rows + " rows and " + heads + " heads");
+            }
+            float[] flat = new float[(int) (rows * heads)];
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(factors[r], 0, flat, (int) (r * heads), (int) heads);
+            }
+            long[] shape = new long[x.getShape().dimension()];
+            java.util.Arrays.fill(shape, 1);
+            shape[0] = rows;
+            shape[headAxis] = heads;
+            return x.mul(x.getManager().create(flat, new Shape(shape)).toType(x.getDataType(), false));
+        };
+    }
+
     /** Zeroes one head of hook_z (its slice of the attention output before W_O). */
     public static UnaryOperator<NDArray> zeroHead(int head) {
         return scaleHeads(2, Map.of(head, 0.0));

@@ -1,0 +1,27 @@
+package lab.experiments;
+
+import java.util.List;
+import lab.runtime.HookedTransformer;
+import lab.runtime.ModelConfig;
+
+/**
+ * One kind of intervention sweep. An experiment knows the model and the example; where its
+ * numbers go (tables, tracking, charts) is the harness's business.
+ */
+public interface Experiment {
+
+    /** The config's {@code experiment.type}. */
+    String type();
+
+    /** Columns that identify a condition, in the order results carry them. */
+    List<ConditionColumn> conditionColumns();
+
+    /** Which condition columns form 2-D maps worth drawing. */
+    List<MapAxes> maps();
+
+    /** Fails with a clear message if the parameters do not fit this model (e.g. a head that does not exist). */
+    void check(ModelConfig model);
+
+    /** Runs every condition on one example and reports each to {@code sink}. */
+    void run(HookedTransformer model, PreparedExample example, List<String> metrics, ResultSink sink);
+}

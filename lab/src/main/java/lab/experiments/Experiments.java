@@ -1,0 +1,25 @@
+package lab.experiments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/** The experiment types a config may name, by {@code experiment.type}. */
+public final class Experiments {
+
+    private static final Map<String, Function<JsonNode, Experiment>> TYPES = new TreeMap<>(Map.of(
+            HeadsZero.TYPE, HeadsZero::fromParams));
+
+    private Experiments() {
+    }
+
+    public static Experiment create(JsonNode params) {
+        String type = params.path("type").asText("");
+        Function<JsonNode, Experiment> factory = TYPES.get(type);
+        if (factory == null) {
+            throw new IllegalArgumentException("unknown experiment.type '" + type + "'; known: " + String.join(", ", TYPES.keySet()));
+        }
+        return factory.apply(params);
+    }
+}

@@ -1,0 +1,170 @@
+package lab.experiments;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import lab.experiments.metrics.AnswerMetrics;
+import lab.runtime.ForwardResult;
+import lab.runtime.Hook;
+import lab.runtime.HookedTransformer;
+import lab.runtime.Interventions;
+import lab.runtime.ModelConfig;
+import lab.runtime.RunOptions;
+
+/**
+ * Scales one attention head at a time (its slice of {@code hook_z}, before W_O) by each of
+ * {@code scales}; 0 zeroes it. Each layer's conditions run as one batch that starts at that layer
+ * from the clean run's cached residual and unembeds only the last position, so nothing upstream
+ * of the intervention is recomputed.
+ *
+ * <p>Parameters: {@code scales} (non-empty list of numbers), optional {@code heads} (list of
+ * [layer, head]; default every head), optional {@code batch_size} (rows per forward, default 64).
+ */
+public final class HeadsZero implements Experiment {
+
+    public static final String TYPE = "heads_zero";
+
+    private final double[] scales;
+    private final List<int[]> heads;
+    private final int batchSize;
+
+    public HeadsZero(double[] scales, List<int[]> heads, int batchSize) {
+        if (scales.length == 0) {
+            throw new IllegalArgumentException("experiment.scales is empty: give at least one scale, e.g. [0.0]");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("experiment.batch_size must be at least 1");
+        }
+        this.scales = scales.clone();
+        this.heads = heads == null ? null : List.copyOf(heads);
+        this.batchSize = batchSize;
+    }
+
+    public static HeadsZero fromParams(JsonNode params) {
+        JsonNode s = params.path("scales");
+        if (!s.isArray()) {
+            throw new IllegalArgumentException("experiment.scales must be a list of numbers, e.g. [0.0, 0.5, 1.0]");
+        }
+        double[] scales = new double[s.size()];
+        for (int i = 0; i < scales.length; i++) {
+            if (!s.get(i).isNumber()) {
+                throw new IllegalArgumentException("experiment.scales[" + i + "] is " + s.get(i) + ", not a number");
+            }
+            scales[i] = s.get(i).asDouble();
+        }
+        List<int[]> heads = null;
+        if (params.hasNonNull("heads")) {
+            heads = new ArrayList<>();
+            for (JsonNode pair : params.get("heads")) {
+                if (!pair.isArray() || pair.size() != 2 || !pair.get(0).canConvertToInt() || !pair.get(1).canConvertToInt()) {
+                    throw new IllegalArgumentException("experiment.heads holds " + pair + "; each entry is [layer, head]");
+                }
+                heads.add(new int[] {pair.get(0).asInt(), pair.get(1).asInt()});
+            }
+        }
+        return new HeadsZero(scales, heads, params.path("batch_size").asInt(64));
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public List<ConditionColumn> conditionColumns() {
+        return List.of(ConditionColumn.integer("layer"), ConditionColumn.integer("head"), ConditionColumn.number("scale"));
+    }
+
+    @Override
+    public List<MapAxes> maps() {
+        return List.of(new MapAxes("layer", "head", List.of("scale")));
+    }
+
+    @Override
+    public void check(ModelConfig model) {
+        if (heads == null) {
+            return;
+        }
+        for (int[] lh : heads) {
+            if (lh[0] < 0 || lh[0] >= model.nLayers() || lh[1] < 0 || lh[1] >= model.nHeads()) {
+                throw new IllegalArgumentException("experiment.heads names [" + lh[0] + ", " + lh[1] + "] but the model has "
+                        + model.nLayers() + " layers of " + model.nHeads() + " heads (layer 0.." + (model.nLayers() - 1)
+                        + ", head 0.." + (model.nHeads() - 1) + ")");
+            }
+        }
+    }
+
+    @Override
+    public void run(HookedTransformer model, PreparedExample example, List<String> metrics, ResultSink sink) {
+        Map<Integer, List<Integer>> byLayer = headsByLayer(model.config());
+        try (NDManager m = NDManager.newBaseManager(model.device())) {
+            String layers = byLayer.keySet().stream().map(String::valueOf).reduce((a, b) -> a + "|" + b).orElse("");
+            try (ForwardResult clean = model.run(m, model.tokens(m, example.clean()), RunOptions.defaults()
+                    .caching(Pattern.compile("blocks\\.(" + layers + ")\\.hook_resid_pre")).unembedOnly(-1))) {
+                AnswerMetrics answer = new AnswerMetrics(clean.output().toFloatArray(), example.target(), example.foil());
+                Map<String, Double> baselines = Map.of(AnswerMetrics.CLEAN_LOGIT_DIFF, answer.cleanLogitDiff());
+                for (Map.Entry<Integer, List<Integer>> layer : byLayer.entrySet()) {
+                    List<double[]> conditions = new ArrayList<>();
+                    for (int head : layer.getValue()) {
+                        for (double scale : scales) {
+                            conditions.add(new double[] {head, scale});
+                        }
+                    }
+                    NDArray resid = clean.cache().get("blocks." + layer.getKey() + ".hook_resid_pre");
+                    for (int from = 0; from < conditions.size(); from += batchSize) {
+                        List<double[]> chunk = conditions.subList(from, Math.min(conditions.size(), from + batchSize));
+                        runChunk(model, m, resid, layer.getKey(), chunk, answer, metrics, baselines, sink);
+                    }
+                }
+            }
+        }
+    }
+
+    private void runChunk(HookedTransformer model, NDManager m, NDArray resid, int layer, List<double[]> chunk,
+                          AnswerMetrics answer, List<String> metrics, Map<String, Double> baselines, ResultSink sink) {
+        int nHeads = model.config().nHeads();
+        float[][] factors = new float[chunk.size()][nHeads];
+        for (int r = 0; r < chunk.size(); r++) {
+            java.util.Arrays.fill(factors[r], 1f);
+            factors[r][(int) chunk.get(r)[0]] = (float) chunk.get(r)[1];
+        }
+        RunOptions options = RunOptions.defaults().startAt(layer).unembedOnly(-1).withHooks(
+                Hook.replacing("blocks." + layer + ".attn.hook_z", Interventions.scaleHeadsPerRow(2, factors)));
+        try (NDArray batch = resid.repeat(0, chunk.size()); ForwardResult r = model.run(m, batch, options)) {
+            float[] all = r.output().toFloatArray();
+            int vocab = model.config().vocabSize();
+            for (int row = 0; row < chunk.size(); row++) {
+                float[] logits = java.util.Arrays.copyOfRange(all, row * vocab, (row + 1) * vocab);
+                Map<String, Object> condition = new LinkedHashMap<>();
+                condition.put("layer", layer);
+                condition.put("head", (int) chunk.get(row)[0]);
+                condition.put("scale", chunk.get(row)[1]);
+                Map<String, Double> values = new LinkedHashMap<>();
+                for (String metric : metrics) {
+                    values.put(metric, answer.value(metric, logits));
+                }
+                sink.accept(condition, values, baselines);
+            }
+        }
+    }
+
+    private Map<Integer, List<Integer>> headsByLayer(ModelConfig c) {
+        Map<Integer, List<Integer>> byLayer = new TreeMap<>();
+        if (heads == null) {
+            for (int l = 0; l < c.nLayers(); l++) {
+                for (int h = 0; h < c.nHeads(); h++) {
+                    byLayer.computeIfAbsent(l, k -> new ArrayList<>()).add(h);
+                }
+            }
+        } else {
+            heads.forEach(lh -> byLayer.computeIfAbsent(lh[0], k -> new ArrayList<>()).add(lh[1]));
+        }
+        return byLayer;
+    }
+}

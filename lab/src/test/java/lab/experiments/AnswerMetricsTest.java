@@ -1,0 +1,42 @@
+package lab.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import lab.experiments.metrics.AnswerMetrics;
+import org.junit.jupiter.api.Test;
+
+class AnswerMetricsTest {
+
+    private static final float LN2 = (float) Math.log(2);
+
+    @Test
+    void valuesByHand() {
+        // clean: p = [1/4, 2/4, 1/4]; target 1, foil 0
+        AnswerMetrics m = new AnswerMetrics(new float[] {0f, LN2, 0f}, 1, 0);
+        assertEquals(LN2, m.cleanLogitDiff(), 1e-6);
+        // intervened: p = [2/4, 1/4, 1/4], top-1 moves from 1 to 0
+        float[] after = {LN2, 0f, 0f};
+        assertEquals(-LN2, m.value(AnswerMetrics.LOGIT_DIFF, after), 1e-6);
+        assertEquals(1.0, m.value(AnswerMetrics.ACC_FLIP_RATE, after));
+        assertEquals(0.5 - 0.25, m.value(AnswerMetrics.P_DROP, after), 1e-6);
+        double kl = 0.25 * Math.log(0.25 / 0.5) + 0.5 * Math.log(0.5 / 0.25) + 0.25 * Math.log(1.0);
+        assertEquals(kl, m.value(AnswerMetrics.KL, after), 1e-6);
+    }
+
+    @Test
+    void noChangeGivesZeroes() {
+        float[] logits = {1.5f, -2f, 0.25f, 3f};
+        AnswerMetrics m = new AnswerMetrics(logits, 3, 0);
+        assertEquals(0.0, m.value(AnswerMetrics.KL, logits), 1e-12);
+        assertEquals(0.0, m.value(AnswerMetrics.ACC_FLIP_RATE, logits));
+        assertEquals(0.0, m.value(AnswerMetrics.P_DROP, logits), 1e-12);
+        assertEquals(1.5, m.value(AnswerMetrics.LOGIT_DIFF, logits), 1e-6);
+    }
+
+    @Test
+    void unknownMetricIsAnError() {
+        AnswerMetrics m = new AnswerMetrics(new float[] {0f, 1f}, 1, 0);
+        assertThrows(IllegalArgumentException.class, () -> m.value("accuracy", new float[] {0f, 1f}));
+    }
+}

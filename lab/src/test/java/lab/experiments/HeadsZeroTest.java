@@ -1,0 +1,85 @@
+package lab.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import lab.experiments.metrics.AnswerMetrics;
+import lab.runtime.Fixtures;
+import lab.runtime.HookedTransformer;
+import org.junit.jupiter.api.Test;
+
+/** heads_zero against the head ablations HF transformers computed for the fixtures. */
+class HeadsZeroTest {
+
+    private static final List<String> METRICS = AnswerMetrics.ALL;
+
+    @Test
+    void zeroAblationMetricsMatchThoseOfHfAblatedLogits() throws Exception {
+        for (String name : new String[] {"gpt2-tiny", "llama-tiny"}) {
+            try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
+                Map<String, NDArray> ref = Fixtures.referenceTensors(m, name);
+                long[] ids = Fixtures.ids(Fixtures.referenceJson(name).get("prompts").get(0).get("ids"));
+                float[] cleanLast = ref.get("p0.logits").get(ids.length - 1).toFloatArray();
+                // target: the clean top-1 token; foil: token 7 (any other token)
+                long target = argMax(cleanLast);
+                long foil = target == 7 ? 8 : 7;
+                PreparedExample ex = new PreparedExample("p0", "g", ids, ids, target, foil);
+                List<Object[]> rows = new ArrayList<>();
+                HeadsZero exp = HeadsZero.fromParams(new ObjectMapper().readTree("{\"scales\": [0.0, 1.0], \"batch_size\": 3}"));
+                exp.run(model, ex, METRICS, (c, v, b) -> rows.add(new Object[] {c, v, b}));
+                int layers = model.config().nLayers();
+                int heads = model.config().nHeads();
+                assertEquals(layers * heads * 2, rows.size());
+                AnswerMetrics expected = new AnswerMetrics(cleanLast, target, foil);
+                NDArray ablated = ref.get("p0.head_zero_last_logits");
+                for (Object[] row : rows) {
+                    @SuppressWarnings("unchecked") Map<String, Object> c = (Map<String, Object>) row[0];
+                    @SuppressWarnings("unchecked") Map<String, Double> v = (Map<String, Double>) row[1];
+                    @SuppressWarnings("unchecked") Map<String, Double> b = (Map<String, Double>) row[2];
+                    assertEquals(expected.cleanLogitDiff(), b.get(AnswerMetrics.CLEAN_LOGIT_DIFF), 1e-3);
+                    int l = (Integer) c.get("layer");
+                    int h = (Integer) c.get("head");
+                    double scale = (Double) c.get("scale");
+                    float[] hf = scale == 0.0 ? ablated.get(l, h).toFloatArray() : cleanLast;
+                    for (String metric : METRICS) {
+                        assertEquals(expected.value(metric, hf), v.get(metric), 2e-3,
+                                name + " " + metric + " at layer " + l + " head " + h + " scale " + scale);
+                    }
+                }
+                double totalKl = rows.stream().mapToDouble(r -> ((Map<String, Double>) r[1]).get(AnswerMetrics.KL)).sum();
+                assertTrue(totalKl > 1e-4, "ablations changed nothing");
+            }
+        }
+    }
+
+    @Test
+    void badParametersAreClearErrors() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        var empty = assertThrows(IllegalArgumentException.class, () -> HeadsZero.fromParams(json.readTree("{\"scales\": []}")));
+        assertTrue(empty.getMessage().contains("experiment.scales is empty"));
+        HeadsZero outOfRange = HeadsZero.fromParams(json.readTree("{\"scales\": [0], \"heads\": [[2, 0]]}"));
+        try (HookedTransformer model = Fixtures.load("gpt2-tiny")) {
+            var e = assertThrows(IllegalArgumentException.class, () -> outOfRange.check(model.config()));
+            assertTrue(e.getMessage().contains("[2, 0]") && e.getMessage().contains("2 layers"), e.getMessage());
+        }
+        var unknown = assertThrows(IllegalArgumentException.class, () -> Experiments.create(json.readTree("{\"type\": \"heads_zer\"}")));
+        assertTrue(unknown.getMessage().contains("known: heads_zero"));
+    }
+
+    private static int argMax(float[] a) {
+        int best = 0;
+        for (int i = 1; i < a.length; i++) {
+            if (a[i] > a[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
