@@ -1,5 +1,6 @@
 package lab.tracking;
 
+import lab.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -212,7 +213,7 @@ final class FileStoreRunTracker implements RunTracker {
 
     private void writeFile(Path file, String content) {
         try {
-            AtomicFiles.write(file, content.getBytes(StandardCharsets.UTF_8), runDir);
+            AtomicFiles.writeBytes(file, content.getBytes(StandardCharsets.UTF_8), runDir);
         } catch (IOException e) {
             throw new TrackingException("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package lab.tracking;
 
+import lab.io.AtomicFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package lab.tracking;
 
+import lab.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ final class MetaYaml {
 
     /** Writes {@code dir/meta.yaml} atomically (temp file in {@code dir}, then rename). */
     static void write(Path dir, Map<String, ?> fields) throws IOException {
-        AtomicFiles.write(dir.resolve(FILE_NAME), format(fields).getBytes(
+        AtomicFiles.writeBytes(dir.resolve(FILE_NAME), format(fields).getBytes(
                 java.nio.charset.StandardCharsets.UTF_8), dir);
     }
 

@@ -1,5 +1,6 @@
 package lab.viz;
 
+import lab.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -1,5 +1,6 @@
 package lab.viz;
 
+import lab.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -262,7 +262,7 @@ class FileStoreRunTrackerTest {
 
     private static void assertNoTempFiles(Path root) throws IOException {
         try (Stream<Path> all = Files.walk(root)) {
-            List<Path> temps = all.filter(p -> p.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX))
+            List<Path> temps = all.filter(p -> p.getFileName().toString().endsWith(".tmp"))
                     .toList();
             assertEquals(List.of(), temps);
         }

@@ -1,5 +1,6 @@
 package lab.harness.results;
 
+import lab.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class ParquetResultsWriter {
                 throw new IllegalArgumentException("row schema differs from the schema being written: " + row);
             }
         }
-        AtomicFiles.write(target, temp -> writeFile(schema, rows, temp));
+        AtomicFiles.writeFile(target, temp -> writeFile(schema, rows, temp));
     }
 
     private static void writeFile(ResultsSchema schema, List<ResultRow> rows, Path file) throws IOException {

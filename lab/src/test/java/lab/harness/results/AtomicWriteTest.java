@@ -1,5 +1,7 @@
 package lab.harness.results;
 
+import lab.io.AtomicFiles;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +34,7 @@ class AtomicWriteTest {
     void failureHalfwayLeavesThePreviousFileAndNoTempFile() throws Exception {
         Path target = dir.resolve("summary.json");
         AtomicFiles.writeString(target, "old");
-        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(target, temp -> {
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.writeFile(target, temp -> {
             Files.writeString(temp, "new but incomplete");
             throw new IOException("disk full");
         }));
@@ -40,7 +42,7 @@ class AtomicWriteTest {
         assertEquals("old", Files.readString(target));
         assertEquals(List.of(target), listing());
 
-        assertThrows(IllegalStateException.class, () -> AtomicFiles.write(target, temp -> {
+        assertThrows(IllegalStateException.class, () -> AtomicFiles.writeFile(target, temp -> {
             Files.writeString(temp, "x");
             throw new IllegalStateException("bug in the writer");
         }));
