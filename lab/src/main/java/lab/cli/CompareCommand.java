@@ -1,0 +1,96 @@
+package lab.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lab.harness.compare.RunComparison;
+import lab.harness.results.ParquetResultsReader;
+import lab.harness.results.ResultsTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code harness compare RUN_A RUN_B}: paired statistics of A minus B from two runs' results.parquet. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "Pair the rows of two runs (same condition, example and seed) and report A - B per metric:"
+                + " paired bootstrap 95% CI, sign-flip permutation p-value, and McNemar's test on accuracy flips.")
+final class CompareCommand implements Runnable {
+
+    @Parameters(index = "0", paramLabel = "RUN_A", description = "Run directory (holding results.parquet).")
+    Path runA;
+
+    @Parameters(index = "1", paramLabel = "RUN_B", description = "Run directory to compare against.")
+    Path runB;
+
+    @Option(names = "--metric", description = "Only this metric.")
+    String metric;
+
+    @Option(names = "--per-condition", description = "A line per condition too, not only over all conditions.")
+    boolean perCondition;
+
+    @Option(names = "--resamples", defaultValue = "10000", description = "Bootstrap resamples and permutations (default: ${DEFAULT-VALUE}).")
+    int resamples;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the resampling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public void run() {
+        RunComparison.Result result = RunComparison.compare(read(runA), read(runB), resamples, seed);
+        List<RunComparison.Line> lines = new ArrayList<>();
+        for (RunComparison.Line line : result.lines()) {
+            if ((metric == null || line.metric().equals(metric))
+                    && (perCondition || line.condition().equals(RunComparison.ALL_CONDITIONS))) {
+                lines.add(line);
+            }
+        }
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException("no metric '" + metric + "' in both runs");
+        }
+        if (json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("run_a", runA.toString());
+            out.put("run_b", runB.toString());
+            out.put("unpaired_rows_a", result.unpairedA());
+            out.put("unpaired_rows_b", result.unpairedB());
+            out.put("lines", lines);
+            System.out.println(Json.pretty(out));
+            return;
+        }
+        System.out.printf("A = %s%nB = %s%n", runA, runB);
+        System.out.printf("%-28s %-16s %6s %10s %10s %10s %22s %9s %10s%n", "condition", "metric", "pairs", "mean A",
+                "mean B", "A - B", "95% bootstrap CI", "perm. p", "McNemar p");
+        for (RunComparison.Line l : lines) {
+            if (l.pairs() == 0) {
+                System.out.printf("%-28s %-16s %6d   (no pair without NaN)%n", l.condition(), l.metric(), 0);
+                continue;
+            }
+            System.out.printf("%-28s %-16s %6d %10.4f %10.4f %10.4f   [%8.4f, %8.4f] %9.4f %10s%n", l.condition(), l.metric(),
+                    l.pairs(), l.meanA(), l.meanB(), l.bootstrap().meanDifference(), l.bootstrap().low(), l.bootstrap().high(),
+                    l.permutation().pValue(), l.mcnemar() == null ? "-" : String.format("%.4f", l.mcnemar().exactP()));
+        }
+        if (result.unpairedA() + result.unpairedB() > 0) {
+            System.out.printf("unpaired rows: %d in A, %d in B (conditions, examples or seeds only one run has)%n",
+                    result.unpairedA(), result.unpairedB());
+        }
+    }
+
+    private static ResultsTable read(Path run) {
+        Path file = Files.isDirectory(run) ? run.resolve("results.parquet") : run;
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no results.parquet in " + run + "; give a run directory that `harness run` wrote");
+        }
+        try {
+            return ParquetResultsReader.read(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

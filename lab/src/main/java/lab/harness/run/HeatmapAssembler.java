@@ -1,0 +1,72 @@
+package lab.harness.run;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import lab.experiments.MapAxes;
+import lab.harness.results.Summary;
+import lab.harness.results.SummaryRow;
+import lab.viz.HeatmapData;
+
+/**
+ * Turns a run's summary into heatmaps: for each 2-D map an experiment declares (e.g. layer x
+ * head), one map per metric and per value of the other condition columns (e.g. per scale), each
+ * cell the across-seed mean.
+ */
+final class HeatmapAssembler {
+
+    private HeatmapAssembler() {
+    }
+
+    static List<HeatmapData> assemble(Summary summary, List<MapAxes> maps, List<String> metrics) {
+        List<HeatmapData> out = new ArrayList<>();
+        for (MapAxes axes : maps) {
+            for (String metric : metrics) {
+                Map<List<Object>, List<SummaryRow>> byFacet = new LinkedHashMap<>();
+                for (SummaryRow row : summary.rows()) {
+                    if (row.metric().equals(metric)) {
+                        List<Object> facet = axes.facets().stream().map(f -> row.condition().get(f)).collect(Collectors.toList());
+                        byFacet.computeIfAbsent(facet, k -> new ArrayList<>()).add(row);
+                    }
+                }
+                byFacet.forEach((facet, rows) -> out.add(map(axes, metric, facet, rows)));
+            }
+        }
+        return out;
+    }
+
+    private static HeatmapData map(MapAxes axes, String metric, List<Object> facet, List<SummaryRow> rows) {
+        List<Object> rowValues = sorted(rows, axes.rows());
+        List<Object> colValues = sorted(rows, axes.columns());
+        double[][] values = new double[rowValues.size()][colValues.size()];
+        for (double[] r : values) {
+            Arrays.fill(r, Double.NaN);
+        }
+        for (SummaryRow row : rows) {
+            values[rowValues.indexOf(row.condition().get(axes.rows()))][colValues.indexOf(row.condition().get(axes.columns()))] = row.mean();
+        }
+        StringBuilder title = new StringBuilder(metric + " by " + axes.rows() + " x " + axes.columns());
+        for (int i = 0; i < facet.size(); i++) {
+            title.append(i == 0 ? " (" : ", ").append(axes.facets().get(i)).append(" = ").append(facet.get(i));
+            title.append(i == facet.size() - 1 ? ")" : "");
+        }
+        return new HeatmapData(title.toString(), axes.rows(), axes.columns(), labels(rowValues), labels(colValues),
+                values, "mean " + metric);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static List<Object> sorted(List<SummaryRow> rows, String column) {
+        TreeSet set = new TreeSet();
+        rows.stream().map(r -> r.condition().get(column)).filter(Objects::nonNull).forEach(set::add);
+        return new ArrayList<>(set);
+    }
+
+    private static List<String> labels(List<Object> values) {
+        return values.stream().map(String::valueOf).collect(Collectors.toList());
+    }
+}

@@ -1,0 +1,62 @@
+package lab.harness.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lab.harness.results.Summary;
+import lab.harness.results.SummaryRow;
+import lab.tracking.MetricPoint;
+import lab.tracking.MlflowNames;
+
+/**
+ * What a run tells MLflow: the resolved config flattened to params ({@code model.path}, ...), and
+ * each condition's across-seed mean and CI half-width as metrics named
+ * {@code <metric>/<column>_<value>/...}, plus each metric's mean over all conditions.
+ */
+final class TrackingRecords {
+
+    private TrackingRecords() {
+    }
+
+    static Map<String, String> params(JsonNode config) {
+        Map<String, String> out = new LinkedHashMap<>();
+        flatten("", config, out);
+        return out;
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
+            }
+        } else {
+            out.put(MlflowNames.sanitizeKey(prefix), node.isTextual() ? node.asText() : node.toString());
+        }
+    }
+
+    static List<MetricPoint> metrics(Summary summary, long timestampMillis) {
+        List<MetricPoint> points = new ArrayList<>();
+        Map<String, double[]> overall = new LinkedHashMap<>();
+        for (SummaryRow row : summary.rows()) {
+            StringBuilder key = new StringBuilder(row.metric());
+            row.condition().forEach((column, value) -> key.append('/').append(column).append('_').append(value));
+            String base = MlflowNames.sanitizeKey(key.toString());
+            points.add(new MetricPoint(base + "/mean", row.mean(), 0, timestampMillis));
+            if (!Double.isNaN(row.ciHigh())) {
+                points.add(new MetricPoint(base + "/ci95_half_width", (row.ciHigh() - row.ciLow()) / 2, 0, timestampMillis));
+            }
+            double[] acc = overall.computeIfAbsent(row.metric(), k -> new double[2]);
+            if (!Double.isNaN(row.mean())) {
+                acc[0] += row.mean();
+                acc[1]++;
+            }
+        }
+        overall.forEach((metric, acc) -> points.add(new MetricPoint(MlflowNames.sanitizeKey(metric + "/mean_over_conditions"),
+                acc[1] == 0 ? Double.NaN : acc[0] / acc[1], 0, timestampMillis)));
+        return points;
+    }
+}
