@@ -16,7 +16,7 @@ final class ModelOptions {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda, cuda:N or mps (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--dtype", defaultValue = "float32", description = "float32, float16 or bfloat16 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dtype", defaultValue = "float32", description = "float32 or float16 (default: ${DEFAULT-VALUE}); bfloat16 checkpoints load widened to float32.")
     String dtype;
 
     HookedTransformer load() {

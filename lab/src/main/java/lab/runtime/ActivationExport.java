@@ -2,7 +2,6 @@ package lab.runtime;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,9 +19,7 @@ public final class ActivationExport {
     public static void write(Path file, Map<String, NDArray> tensors) throws IOException {
         NDList list = new NDList();
         for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-            NDArray cpu = e.getValue().toDevice(ai.djl.Device.cpu(), false);
-            // bfloat16 has no safetensors encoder in DJL 0.32; float32 keeps every value exactly
-            NDArray t = cpu.getDataType() == DataType.BFLOAT16 ? cpu.toType(DataType.FLOAT32, false) : cpu;
+            NDArray t = e.getValue().toDevice(ai.djl.Device.cpu(), false);
             t.setName(e.getKey());
             list.add(t);
         }

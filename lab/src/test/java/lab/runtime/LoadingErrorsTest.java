@@ -131,6 +131,56 @@ class LoadingErrorsTest {
         }
     }
 
+    /** Llama-style checkpoints usually store bfloat16; they load widened to float32, exactly. */
+    @Test
+    void bfloat16CheckpointLoadsAsItsFloat32Widening() throws IOException {
+        Path dir = copyOf("llama-tiny");
+        Path weights = dir.resolve("model.safetensors");
+        byte[] f32 = Files.readAllBytes(weights);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(f32).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int headerLength = (int) in.getLong(0);
+        String header = new String(f32, 8, headerLength, java.nio.charset.StandardCharsets.UTF_8);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var h = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(header);
+        // truncate every float32 to bfloat16 (its top 16 bits), halving every offset
+        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        for (var it = h.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (e.getKey().equals("__metadata__")) {
+                continue;
+            }
+            var t = (com.fasterxml.jackson.databind.node.ObjectNode) e.getValue();
+            int from = 8 + headerLength + t.get("data_offsets").get(0).asInt();
+            int to = 8 + headerLength + t.get("data_offsets").get(1).asInt();
+            int start = data.size();
+            for (int i = from; i < to; i += 4) {
+                int bits = in.getInt(i) >>> 16;
+                data.write(bits & 0xff);
+                data.write((bits >>> 8) & 0xff);
+            }
+            t.put("dtype", "BF16");
+            t.putArray("data_offsets").add(start).add(data.size());
+        }
+        byte[] hb = json.writeValueAsBytes(h);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(8 + hb.length + data.size()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        out.putLong(hb.length).put(hb).put(data.toByteArray());
+        Files.write(weights, out.array());
+        try (HookedTransformer bf16 = ModelLoader.load(dir, LoadOptions.cpu());
+             HookedTransformer full = Fixtures.load("llama-tiny");
+             NDManager m = NDManager.newBaseManager()) {
+            NDArray w = bf16.weights().require("blocks.0.attn.W_Q");
+            float[] got = w.toFloatArray();
+            float[] exact = full.weights().require("blocks.0.attn.W_Q").toFloatArray();
+            for (int i = 0; i < got.length; i++) {
+                int truncated = Float.floatToRawIntBits(exact[i]) & 0xffff0000;
+                assertTrue(Float.floatToRawIntBits(got[i]) == truncated, "weight " + i + " not widened exactly");
+            }
+            long[] ids = {5, 17, 42, 99, 7};
+            double err = Fixtures.relativeError(bf16.logits(m, bf16.tokens(m, ids)), full.logits(m, full.tokens(m, ids)));
+            assertTrue(err > 0 && err < 5e-2, "bfloat16 weights moved logits by " + err);
+        }
+    }
+
     private static void rewriteWithout(Path file, String dropped) throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
             NDList all = NDList.decode(m, Files.readAllBytes(file));

@@ -36,7 +36,11 @@ public final class ForwardBenchmark {
     private ForwardBenchmark() {
     }
 
-    public static Result run(HookedTransformer model, int batch, int sequence, int iterations, long seed) {
+    /**
+     * @param sweepSequence tokens of the one prompt the head sweep ablates (the naive sweep runs a
+     *     full forward per head, so keep it short on big models)
+     */
+    public static Result run(HookedTransformer model, int batch, int sequence, int iterations, int sweepSequence, long seed) {
         try (NDManager m = NDManager.newBaseManager(model.device())) {
             double matmul = matmulFlops(m, model.dtype());
             long[][] rows = randomTokens(model.config(), batch, sequence, seed);
@@ -49,7 +53,7 @@ public final class ForwardBenchmark {
             double seconds = (System.nanoTime() - start) / 1e9;
             double tokensPerSecond = (double) batch * sequence * iterations / seconds;
             double flops = forwardFlopsPerToken(model.config(), sequence) * tokensPerSecond;
-            NDArray one = model.tokens(m, rows[0]);
+            NDArray one = model.tokens(m, java.util.Arrays.copyOf(rows[0], Math.min(sweepSequence, sequence)));
             SweepTiming sweep = headSweep(model, m, one);
             return new Result(matmul, tokensPerSecond, flops, flops / matmul, sweep.naive, sweep.optimised,
                     sweep.maxAbsDiff, batch, sequence, iterations);

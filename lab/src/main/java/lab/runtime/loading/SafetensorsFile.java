@@ -32,8 +32,10 @@ final class SafetensorsFile {
         if (!Files.isRegularFile(file)) {
             throw new ModelLoadException("weights file " + file + " does not exist");
         }
-        checkHeader(file);
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
+        JsonNode header = checkHeader(file);
+        try (InputStream in = Bf16Widening.needed(header)
+                ? new java.io.ByteArrayInputStream(Bf16Widening.widen(Files.readAllBytes(file)))
+                : new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
             NDList list = NDList.decode(manager, in);
             Map<String, NDArray> byName = new LinkedHashMap<>();
             for (NDArray a : list) {

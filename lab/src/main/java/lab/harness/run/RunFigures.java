@@ -1,0 +1,46 @@
+package lab.harness.run;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import lab.harness.results.Summary;
+import lab.viz.HeatmapData;
+import lab.viz.HeatmapPng;
+import lab.viz.HtmlReport;
+import lab.viz.RunReport;
+import lab.viz.SummaryRow;
+
+/** A run's pictures: one PNG per heatmap and the self-contained interactive {@code report.html}. */
+final class RunFigures {
+
+    private RunFigures() {
+    }
+
+    /** @return the files written */
+    static List<Path> write(Path dir, String runName, Map<String, String> metadata, Summary summary,
+                            List<HeatmapData> heatmaps) throws IOException {
+        List<Path> written = new ArrayList<>();
+        for (HeatmapData map : heatmaps) {
+            Path png = dir.resolve("heatmap_" + fileName(map.title()) + ".png");
+            HeatmapPng.write(map, png);
+            written.add(png);
+        }
+        List<SummaryRow> rows = new ArrayList<>();
+        for (lab.harness.results.SummaryRow r : summary.rows()) {
+            String condition = r.condition().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .reduce((a, b) -> a + " " + b).orElse("");
+            rows.add(Double.isNaN(r.ciLow()) ? SummaryRow.withoutInterval(condition, r.metric(), r.mean())
+                    : new SummaryRow(condition, r.metric(), r.mean(), r.ciLow(), r.ciHigh()));
+        }
+        Path report = dir.resolve("report.html");
+        HtmlReport.write(new RunReport(runName, metadata, rows, heatmaps), report);
+        written.add(report);
+        return written;
+    }
+
+    static String fileName(String title) {
+        return title.toLowerCase().replaceAll("[^a-z0-9.]+", "_").replaceAll("^_+|_+$", "");
+    }
+}
