@@ -14,8 +14,8 @@ public final class Experiments {
     private Experiments() {
     }
 
-    public static Experiment create(JsonNode params) {
-        String type = params.path("type").asText("");
+    /** @param params the type's parameters (the config's {@code experiment} object; a {@code type} key is ignored) */
+    public static Experiment create(String type, JsonNode params) {
         Function<JsonNode, Experiment> factory = TYPES.get(type);
         if (factory == null) {
             throw new IllegalArgumentException("unknown experiment.type '" + type + "'; known: " + String.join(", ", TYPES.keySet()));

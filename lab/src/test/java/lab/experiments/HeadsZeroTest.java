@@ -69,7 +69,7 @@ class HeadsZeroTest {
             var e = assertThrows(IllegalArgumentException.class, () -> outOfRange.check(model.config()));
             assertTrue(e.getMessage().contains("[2, 0]") && e.getMessage().contains("2 layers"), e.getMessage());
         }
-        var unknown = assertThrows(IllegalArgumentException.class, () -> Experiments.create(json.readTree("{\"type\": \"heads_zer\"}")));
+        var unknown = assertThrows(IllegalArgumentException.class, () -> Experiments.create("heads_zer", json.readTree("{}")));
         assertTrue(unknown.getMessage().contains("known: heads_zero"));
     }
 
