@@ -125,28 +125,28 @@ class RunConfigLoaderTest {
     @Test
     void unknownKeySuggestsTheNearestOne() throws IOException {
         String message = error(ConfigFixture.EXAMPLE.replace("\"experiment\"", "\"experimen\""));
-        assertEquals(root.resolve("run_h1.json") + ":6: unknown key 'experimen'; did you mean 'experiment'? "
+        assertEquals(root.resolve("run_h1.json") + ":5: unknown key 'experimen'; did you mean 'experiment'? "
                 + "(valid keys at the top level: name, model, data, experiment, metrics, seeds, output)", message);
     }
 
     @Test
     void unknownParameterOfTheExperimentTypeIsCaught() throws IOException {
         String message = error(ConfigFixture.EXAMPLE.replace("\"scales\"", "\"scale\""));
-        assertTrue(message.endsWith(":6: unknown key 'scale' in experiment; did you mean 'scales'? "
+        assertTrue(message.endsWith(":5: unknown key 'scale' in experiment; did you mean 'scales'? "
                 + "(valid keys of experiment (type heads_zero): type, scales, heads, position)"), message);
     }
 
     @Test
     void wrongTypeSaysWhatIsExpected() throws IOException {
         String message = error(ConfigFixture.EXAMPLE.replace("\"seeds\": [0, 1, 2]", "\"seeds\": \"0,1\""));
-        assertTrue(message.endsWith("run_h1.json:8: seeds: must be an array, not a string \"0,1\" (e.g. [0, 1, 2])"),
+        assertTrue(message.endsWith("run_h1.json:7: seeds: must be an array, not a string \"0,1\" (e.g. [0, 1, 2])"),
                 message);
     }
 
     @Test
     void emptyScales() throws IOException {
         String message = error(ConfigFixture.EXAMPLE.replace("[0.0, 0.5, 1.0]", "[]"));
-        assertTrue(message.endsWith("run_h1.json:6: experiment.scales: must not be empty "
+        assertTrue(message.endsWith("run_h1.json:5: experiment.scales: must not be empty "
                 + "(give at least one value, e.g. [0.0, 0.5, 1.0])"), message);
     }
 
@@ -237,7 +237,7 @@ class RunConfigLoaderTest {
         assertTrue(error(ConfigFixture.EXAMPLE, "sed=[1]").endsWith("unknown key 'sed'; did you mean 'seeds'? "
                 + "(valid keys at the top level: name, model, data, experiment, metrics, seeds, output)"));
         assertTrue(error(ConfigFixture.EXAMPLE, "name.first=x").contains(
-                "override 'name.first=x': name is not an object, so it has no key 'first'"));
+                "override 'name.first=x': name is a string, so it has no key 'first'"));
         assertTrue(error(ConfigFixture.EXAMPLE, "seeds.5=1").contains("seeds has 3 element(s), so index 5 does not exist"));
         assertTrue(error(ConfigFixture.EXAMPLE, "seeds").contains("expected key.path=value"));
         // the override's value is still validated, and the message names the override
