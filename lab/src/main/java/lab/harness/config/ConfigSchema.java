@@ -100,6 +100,21 @@ public final class ConfigSchema {
         return validator.validate(instance);
     }
 
+    /**
+     * Validates a whole document against this schema, as read (no overrides, no defaults).
+     *
+     * @throws ConfigException with one line naming the file, line, key and fix
+     */
+    public void requireValid(JsonDocument doc) {
+        Set<ValidationMessage> problems = validate(doc.root());
+        if (!problems.isEmpty()) {
+            throw new ConfigException(new ValidationErrors(this, doc.root(), path -> {
+                int line = doc.lineOf(path);
+                return line > 0 ? doc.label() + ":" + line : doc.label();
+            }).describe(problems));
+        }
+    }
+
     /** The enum of a definition, e.g. {@code experiment_type}: the known experiment types. */
     public List<String> definitionEnum(String definition) {
         List<String> values = new ArrayList<>();

@@ -80,6 +80,21 @@ public record JsonDocument(String label, ObjectNode root, Map<String, Integer> l
         return new JsonDocument(label, (ObjectNode) tree, lines);
     }
 
+    /**
+     * The object at {@code key} (e.g. an inline base config) as a document of its own, under a new
+     * label, keeping the lines it has in this file.
+     */
+    public JsonDocument child(String key, String childLabel) {
+        Map<String, Integer> childLines = new HashMap<>();
+        String prefix = key + ".";
+        lines.forEach((path, line) -> {
+            if (path.startsWith(prefix)) {
+                childLines.put(path.substring(prefix.length()), line);
+            }
+        });
+        return new JsonDocument(childLabel, (ObjectNode) root.get(key), childLines);
+    }
+
     /** The line of {@code path}, or of its nearest ancestor that has one; 0 if none. */
     public int lineOf(List<?> path) {
         List<?> p = new ArrayList<>(path);
