@@ -1,0 +1,166 @@
+package lab.harness.run;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lab.harness.config.RunConfig;
+import lab.harness.profile.Profiler;
+import lab.harness.provenance.Provenance;
+import lab.harness.results.ResultRow;
+import lab.harness.results.ResultsRecorder;
+import lab.harness.results.ResultsTable;
+import lab.harness.results.Summary;
+import lab.harness.rundir.RunState;
+import lab.harness.rundir.RunStatusFile;
+import lab.runtime.DeviceChoice;
+import lab.tracking.MetricPoint;
+import lab.tracking.RunSpec;
+import lab.tracking.RunStatus;
+import lab.tracking.RunTracker;
+import lab.tracking.RunTrackers;
+
+/**
+ * Everything that watches a run rather than computes it: status file, profiler, provenance,
+ * MLflow tracker, and the Ctrl+C hook that flushes finished results and marks the run KILLED
+ * (in status.json and in MLflow) before the JVM exits with 130.
+ */
+final class RunSession implements AutoCloseable {
+
+    private final Path dir;
+    private final RunStatusFile status;
+    private final RunLog log;
+    private final Profiler profiler;
+    private final RunTracker tracker;
+    private final Thread interruptHook;
+    private volatile ResultsRecorder recorder;
+
+    private RunSession(Path dir, RunStatusFile status, RunLog log, Profiler profiler, RunTracker tracker) {
+        this.dir = dir;
+        this.status = status;
+        this.log = log;
+        this.profiler = profiler;
+        this.tracker = tracker;
+        this.interruptHook = new Thread(this::onInterrupt, "run-interrupted");
+        Runtime.getRuntime().addShutdownHook(interruptHook);
+    }
+
+    static RunSession open(Path dir, RunConfig config, RunStatusFile status, RunLog log, Clock clock) throws IOException {
+        ai.djl.Device device = DeviceChoice.resolve(config.model().device());
+        Profiler profiler = Profiler.start(Duration.ofMillis(500), device);
+        Provenance provenance = Provenance.collect(config, dir, device.toString(), clock);
+        provenance.writeTo(dir);
+        RunTracker tracker = null;
+        if (config.output().mlflow().trackingTarget().isPresent()) {
+            Map<String, String> tags = new LinkedHashMap<>();
+            tags.put("lab.config_sha256", config.hash());
+            tags.put("lab.corpus_sha256", provenance.corpus().sha256());
+            if (provenance.split() != null) {
+                tags.put("lab.split_sha256", provenance.split().sha256());
+            }
+            provenance.modelFiles().forEach(f -> tags.put("lab.model_file." + f.path().replaceAll("[^\\w.\\-/ :]", "_"), f.sha256()));
+            tags.put("lab.experiment_type", config.experiment().type());
+            tags.put("lab.run_dir", dir.toString());
+            tags.put("lab.rerun", provenance.rerun());
+            if (provenance.git().dirty() != null) {
+                tags.put("lab.git_dirty", provenance.git().dirty().toString());
+            }
+            RunSpec spec = RunSpec.of(config.name(), dir.getFileName().toString()).withTags(tags);
+            if (provenance.git().commit() != null) {
+                spec = spec.withGitCommit(provenance.git().commit());
+            }
+            tracker = RunTrackers.start(config.output().mlflow().trackingTarget().get(), spec);
+            tracker.logParams(TrackingRecords.params(config.tree()));
+        }
+        return new RunSession(dir, status, log, profiler, tracker);
+    }
+
+    Profiler.Phase phase(String name) {
+        return profiler.phase(name);
+    }
+
+    /** Results this recorder holds are flushed to disk if the run is interrupted. */
+    void keepOnInterrupt(ResultsRecorder resultsRecorder) {
+        this.recorder = resultsRecorder;
+    }
+
+    /** The summary to MLflow: per condition means and CIs, and per-seed means as step series (step = seed). */
+    void logSummary(Summary summary, ResultsTable table) {
+        if (tracker == null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        List<MetricPoint> points = new ArrayList<>(TrackingRecords.metrics(summary, now));
+        Map<String, Map<Integer, double[]>> perSeed = new LinkedHashMap<>();
+        for (ResultRow row : table.rows()) {
+            for (String metric : summary.metrics()) {
+                double v = row.getDouble(metric);
+                if (!Double.isNaN(v)) {
+                    double[] acc = perSeed.computeIfAbsent(metric, k -> new java.util.TreeMap<>()).computeIfAbsent(row.seed(), k -> new double[2]);
+                    acc[0] += v;
+                    acc[1]++;
+                }
+            }
+        }
+        perSeed.forEach((metric, bySeed) -> bySeed.forEach((seed, acc) ->
+                points.add(new MetricPoint(metric + "/seed_mean", acc[0] / acc[1], seed, now))));
+        tracker.logMetrics(points);
+    }
+
+    /** Ends the run: status file first (the record a battery trusts), then profile, then MLflow with the files. */
+    void finish(RunState state, Throwable error) {
+        try {
+            if (state == RunState.FINISHED) {
+                status.finished();
+            } else {
+                status.failed(error);
+            }
+        } catch (IOException e) {
+            log.info("could not write status.json: %s", e.getMessage());
+        }
+        profiler.stopAndWriteQuietly(dir);
+        if (tracker != null) {
+            try {
+                tracker.logArtifacts(dir);
+            } catch (RuntimeException e) {
+                log.info("could not log artifacts to MLflow: %s", e.getMessage());
+            }
+            tracker.finish(state == RunState.FINISHED ? RunStatus.FINISHED : RunStatus.FAILED);
+        }
+    }
+
+    /** Runs on Ctrl+C (SIGINT) while the run is still going: keep what finished, mark it KILLED. */
+    private void onInterrupt() {
+        ResultsRecorder r = recorder;
+        if (r != null) {
+            r.flushUnchecked();
+        }
+        try {
+            status.killed();
+        } catch (IOException e) {
+            System.err.println("could not mark " + dir + " KILLED: " + e.getMessage());
+        }
+        profiler.stopAndWriteQuietly(dir);
+        if (tracker != null) {
+            tracker.finish(RunStatus.KILLED);
+        }
+        log.info("interrupted: results so far flushed to %s, run marked KILLED", dir);
+    }
+
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(interruptHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already exiting: the hook is running or has run
+        }
+        profiler.stop();
+        if (tracker != null) {
+            tracker.close();
+        }
+    }
+}
