@@ -24,7 +24,8 @@ import lab.runtime.RunOptions;
  * of the intervention is recomputed.
  *
  * <p>Parameters: {@code scales} (non-empty list of numbers), optional {@code heads} (list of
- * [layer, head]; default every head), optional {@code batch_size} (rows per forward, default 64).
+ * [layer, head]; default every head), {@code position} ("all", the default, or "last": scale the
+ * head's output at the last position only), {@code batch_size} (rows per forward, default 64).
  */
 public final class HeadsZero implements Experiment {
 
@@ -33,8 +34,9 @@ public final class HeadsZero implements Experiment {
     private final double[] scales;
     private final List<int[]> heads;
     private final int batchSize;
+    private final boolean lastPositionOnly;
 
-    public HeadsZero(double[] scales, List<int[]> heads, int batchSize) {
+    public HeadsZero(double[] scales, List<int[]> heads, int batchSize, boolean lastPositionOnly) {
         if (scales.length == 0) {
             throw new IllegalArgumentException("experiment.scales is empty: give at least one scale, e.g. [0.0]");
         }
@@ -44,6 +46,7 @@ public final class HeadsZero implements Experiment {
         this.scales = scales.clone();
         this.heads = heads == null ? null : List.copyOf(heads);
         this.batchSize = batchSize;
+        this.lastPositionOnly = lastPositionOnly;
     }
 
     public static HeadsZero fromParams(JsonNode params) {
@@ -68,7 +71,11 @@ public final class HeadsZero implements Experiment {
                 heads.add(new int[] {pair.get(0).asInt(), pair.get(1).asInt()});
             }
         }
-        return new HeadsZero(scales, heads, params.path("batch_size").asInt(64));
+        String position = params.path("position").asText("all");
+        if (!position.equals("all") && !position.equals("last")) {
+            throw new IllegalArgumentException("experiment.position is '" + position + "'; use \"all\" or \"last\"");
+        }
+        return new HeadsZero(scales, heads, params.path("batch_size").asInt(64), position.equals("last"));
     }
 
     @Override
@@ -135,7 +142,8 @@ public final class HeadsZero implements Experiment {
             factors[r][(int) chunk.get(r)[0]] = (float) chunk.get(r)[1];
         }
         RunOptions options = RunOptions.defaults().startAt(layer).unembedOnly(-1).withHooks(
-                Hook.replacing("blocks." + layer + ".attn.hook_z", Interventions.scaleHeadsPerRow(2, factors)));
+                Hook.replacing("blocks." + layer + ".attn.hook_z", lastPositionOnly
+                        ? Interventions.scaleHeadsPerRowAt(factors, -1) : Interventions.scaleHeadsPerRow(2, factors)));
         try (NDArray batch = resid.repeat(0, chunk.size()); ForwardResult r = model.run(m, batch, options)) {
             float[] all = r.output().toFloatArray();
             int vocab = model.config().vocabSize();

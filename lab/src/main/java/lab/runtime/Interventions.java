@@ -47,6 +47,20 @@ public final class Interventions {
      * @param headAxis as in {@link #scaleHeads}
      */
     public static UnaryOperator<NDArray> scaleHeadsPerRow(int headAxis, float[][] factors) {
+        return scaleHeadsPerRow(headAxis, factors, ALL_POSITIONS);
+    }
+
+    /**
+     * As {@link #scaleHeadsPerRow(int, float[][])}, but only at one position (axis 1 of hook_z
+     * [batch, pos, head, d_head]; negative counts from the end); other positions keep factor 1.
+     */
+    public static UnaryOperator<NDArray> scaleHeadsPerRowAt(float[][] factors, int position) {
+        return scaleHeadsPerRow(2, factors, position);
+    }
+
+    private static final int ALL_POSITIONS = Integer.MIN_VALUE;
+
+    private static UnaryOperator<NDArray> scaleHeadsPerRow(int headAxis, float[][] factors, int position) {
         return x -> {
             long rows = x.getShape().get(0);
             long heads = x.getShape().get(headAxis);
@@ -62,7 +76,23 @@ public final class Interventions {
             java.util.Arrays.fill(shape, 1);
             shape[0] = rows;
             shape[headAxis] = heads;
-            return x.mul(x.getManager().create(flat, new Shape(shape)).toType(x.getDataType(), false));
+            NDArray f = x.getManager().create(flat, new Shape(shape)).toType(x.getDataType(), false);
+            if (position == ALL_POSITIONS) {
+                return x.mul(f);
+            }
+            long length = x.getShape().get(1);
+            long at = position < 0 ? length + position : position;
+            if (at < 0 || at >= length) {
+                throw new IllegalArgumentException("position " + position + " out of range for length " + length);
+            }
+            // scale only that position: x + (f - 1) * x * onehot(at)
+            float[] onehot = new float[(int) length];
+            onehot[(int) at] = 1f;
+            long[] posShape = new long[x.getShape().dimension()];
+            java.util.Arrays.fill(posShape, 1);
+            posShape[1] = length;
+            NDArray mask = x.getManager().create(onehot, new Shape(posShape)).toType(x.getDataType(), false);
+            return x.add(x.mul(f.sub(1)).mul(mask));
         };
     }
 

@@ -59,6 +59,32 @@ class HeadsZeroTest {
         }
     }
 
+    /** position "last" scales the head's output at the last position only. */
+    @Test
+    void lastPositionOnlyMatchesAPerPositionHook() throws Exception {
+        try (HookedTransformer model = Fixtures.load("gpt2-tiny"); NDManager m = NDManager.newBaseManager()) {
+            long[] ids = Fixtures.ids(Fixtures.referenceJson("gpt2-tiny").get("clean_ids"));
+            PreparedExample ex = new PreparedExample("c", "g", ids, ids, 5, 6);
+            List<Map<String, Double>> got = new ArrayList<>();
+            HeadsZero.fromParams(new ObjectMapper().readTree("{\"scales\": [0.0], \"heads\": [[0, 1]], \"position\": \"last\"}"))
+                    .run(model, ex, List.of(AnswerMetrics.LOGIT_DIFF), (c, v, b) -> got.add(v));
+            // the same intervention by hand: zero head 1's hook_z at the last position only
+            NDArray logits = model.run(m, model.tokens(m, ids), lab.runtime.RunOptions.defaults().withHooks(
+                    lab.runtime.Hook.replacing("blocks.0.attn.hook_z", z -> {
+                        NDArray keep = z.duplicate();
+                        keep.set(new ai.djl.ndarray.index.NDIndex(":, -1, 1, :"), 0f);
+                        return keep;
+                    }))).output();
+            float[] last = logits.get(new ai.djl.ndarray.index.NDIndex("0, -1")).toFloatArray();
+            assertEquals(1, got.size());
+            assertEquals((double) last[5] - last[6], got.get(0).get(AnswerMetrics.LOGIT_DIFF), 1e-4);
+            float[] everywhere = model.run(m, model.tokens(m, ids), lab.runtime.RunOptions.defaults().withHooks(
+                    lab.runtime.Hook.replacing("blocks.0.attn.hook_z", lab.runtime.Interventions.zeroHead(1)))).output()
+                    .get(new ai.djl.ndarray.index.NDIndex("0, -1")).toFloatArray();
+            assertTrue(Math.abs((everywhere[5] - everywhere[6]) - (last[5] - last[6])) > 1e-4, "last-only should differ from all positions");
+        }
+    }
+
     @Test
     void badParametersAreClearErrors() throws Exception {
         ObjectMapper json = new ObjectMapper();
