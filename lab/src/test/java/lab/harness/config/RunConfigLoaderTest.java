@@ -133,7 +133,7 @@ class RunConfigLoaderTest {
     void unknownParameterOfTheExperimentTypeIsCaught() throws IOException {
         String message = error(ConfigFixture.EXAMPLE.replace("\"scales\"", "\"scale\""));
         assertTrue(message.endsWith(":5: unknown key 'scale' in experiment; did you mean 'scales'? "
-                + "(valid keys of experiment (type heads_zero): type, scales, heads, position)"), message);
+                + "(valid keys of experiment (type heads_zero): type, scales, heads, batch_size, position)"), message);
     }
 
     @Test
@@ -233,7 +233,7 @@ class RunConfigLoaderTest {
     void overrideOfAnUnknownKeyListsTheKeysNearIt() throws IOException {
         assertTrue(error(ConfigFixture.EXAMPLE, "experiment.scalez=[1]").endsWith(
                 "run_h1.json: override 'experiment.scalez=[1]': unknown key 'experiment.scalez'; did you mean "
-                        + "'experiment.scales'? (valid keys of experiment: type, scales, heads, position)"));
+                        + "'experiment.scales'? (valid keys of experiment: type, scales, heads, batch_size, position)"));
         assertTrue(error(ConfigFixture.EXAMPLE, "sed=[1]").endsWith("unknown key 'sed'; did you mean 'seeds'? "
                 + "(valid keys at the top level: name, model, data, experiment, metrics, seeds, output)"));
         assertTrue(error(ConfigFixture.EXAMPLE, "name.first=x").contains(
