@@ -31,16 +31,13 @@ public final class Gpt2Weights implements WeightConverter {
 
     @Override
     public Map<String, NDArray> convert(ModelConfig c, TensorSource src) {
-        src.withOptionalPrefix("transformer.", "wte.weight");
         long d = c.dModel();
         Map<String, NDArray> w = new LinkedHashMap<>();
-        w.put("embed.W_E", src.take("wte.weight", c.vocabSize(), d));
-        w.put("pos_embed.W_pos", src.take("wpe.weight", c.contextLength(), d));
+        Gpt2Family.embeddings(c, src, w);
         for (int l = 0; l < c.nLayers(); l++) {
             String h = "h." + l + ".";
             String b = "blocks." + l + ".";
-            w.put(b + "ln1.w", src.take(h + "ln_1.weight", d));
-            w.put(b + "ln1.b", src.take(h + "ln_1.bias", d));
+            Gpt2Family.blockNorms(c, src, w, l);
             NDArray qkv = Tensors.transposed(src.take(h + "attn.c_attn.weight", d, 3 * d));
             NDArray qkvBias = src.take(h + "attn.c_attn.bias", 3 * d);
             String[] parts = {"Q", "K", "V"};
@@ -50,18 +47,13 @@ public final class Gpt2Weights implements WeightConverter {
             }
             w.put(b + "attn.W_O", Tensors.transposed(src.take(h + "attn.c_proj.weight", d, d)));
             w.put(b + "attn.b_O", src.take(h + "attn.c_proj.bias", d));
-            w.put(b + "ln2.w", src.take(h + "ln_2.weight", d));
-            w.put(b + "ln2.b", src.take(h + "ln_2.bias", d));
+            // Conv1D stores [in, out]: transpose to the runtime's [out, in]
             w.put(b + "mlp.W_in", Tensors.transposed(src.take(h + "mlp.c_fc.weight", d, c.dMlp())));
             w.put(b + "mlp.b_in", src.take(h + "mlp.c_fc.bias", c.dMlp()));
             w.put(b + "mlp.W_out", Tensors.transposed(src.take(h + "mlp.c_proj.weight", c.dMlp(), d)));
             w.put(b + "mlp.b_out", src.take(h + "mlp.c_proj.bias", d));
         }
-        w.put("ln_final.w", src.take("ln_f.weight", d));
-        w.put("ln_final.b", src.take("ln_f.bias", d));
-        if (!c.tiedEmbeddings()) {
-            w.put("unembed.W_U", src.withOptionalPrefix("", "lm_head.weight").take("lm_head.weight", c.vocabSize(), d));
-        }
+        Gpt2Family.finalNormAndUnembed(c, src, w);
         return w;
     }
 }

@@ -58,33 +58,25 @@ public final class GptNeoWeights implements WeightConverter {
 
     @Override
     public Map<String, NDArray> convert(ModelConfig c, TensorSource src) {
-        src.withOptionalPrefix("transformer.", "wte.weight");
         long d = c.dModel();
         Map<String, NDArray> w = new LinkedHashMap<>();
-        w.put("embed.W_E", src.take("wte.weight", c.vocabSize(), d));
-        w.put("pos_embed.W_pos", src.take("wpe.weight", c.contextLength(), d));
+        Gpt2Family.embeddings(c, src, w);
         for (int l = 0; l < c.nLayers(); l++) {
             String h = "h." + l + ".";
             String b = "blocks." + l + ".";
-            w.put(b + "ln1.w", src.take(h + "ln_1.weight", d));
-            w.put(b + "ln1.b", src.take(h + "ln_1.bias", d));
+            Gpt2Family.blockNorms(c, src, w, l);
             w.put(b + "attn.W_Q", src.take(h + "attn.attention.q_proj.weight", d, d));
             w.put(b + "attn.W_K", src.take(h + "attn.attention.k_proj.weight", d, d));
             w.put(b + "attn.W_V", src.take(h + "attn.attention.v_proj.weight", d, d));
             w.put(b + "attn.W_O", src.take(h + "attn.attention.out_proj.weight", d, d));
             w.put(b + "attn.b_O", src.take(h + "attn.attention.out_proj.bias", d));
-            w.put(b + "ln2.w", src.take(h + "ln_2.weight", d));
-            w.put(b + "ln2.b", src.take(h + "ln_2.bias", d));
+            // GPT-Neo's MLP is nn.Linear, already [out, in]
             w.put(b + "mlp.W_in", src.take(h + "mlp.c_fc.weight", c.dMlp(), d));
             w.put(b + "mlp.b_in", src.take(h + "mlp.c_fc.bias", c.dMlp()));
             w.put(b + "mlp.W_out", src.take(h + "mlp.c_proj.weight", d, c.dMlp()));
             w.put(b + "mlp.b_out", src.take(h + "mlp.c_proj.bias", d));
         }
-        w.put("ln_final.w", src.take("ln_f.weight", d));
-        w.put("ln_final.b", src.take("ln_f.bias", d));
-        if (!c.tiedEmbeddings()) {
-            w.put("unembed.W_U", src.withOptionalPrefix("", "lm_head.weight").take("lm_head.weight", c.vocabSize(), d));
-        }
+        Gpt2Family.finalNormAndUnembed(c, src, w);
         return w;
     }
 }
