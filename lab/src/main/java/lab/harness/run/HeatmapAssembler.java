@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import lab.experiments.MapAxes;
+import lab.experiments.metrics.AnswerMetrics;
 import lab.harness.results.Summary;
 import lab.harness.results.SummaryRow;
 import lab.viz.HeatmapData;
@@ -23,18 +24,46 @@ final class HeatmapAssembler {
     private HeatmapAssembler() {
     }
 
+    /** Name of the derived map of logit_diff minus clean_logit_diff: the intervention's effect, white where none. */
+    static final String LOGIT_DIFF_CHANGE = "logit_diff change";
+
     static List<HeatmapData> assemble(Summary summary, List<MapAxes> maps, List<String> metrics) {
+        List<SummaryRow> rows = withLogitDiffChange(summary.rows(), metrics);
+        List<String> drawn = new ArrayList<>(metrics);
+        if (metrics.contains(AnswerMetrics.LOGIT_DIFF)) {
+            drawn.add(metrics.indexOf(AnswerMetrics.LOGIT_DIFF) + 1, LOGIT_DIFF_CHANGE);
+        }
         List<HeatmapData> out = new ArrayList<>();
         for (MapAxes axes : maps) {
-            for (String metric : metrics) {
+            for (String metric : drawn) {
                 Map<List<Object>, List<SummaryRow>> byFacet = new LinkedHashMap<>();
-                for (SummaryRow row : summary.rows()) {
+                for (SummaryRow row : rows) {
                     if (row.metric().equals(metric)) {
                         List<Object> facet = axes.facets().stream().map(f -> row.condition().get(f)).collect(Collectors.toList());
                         byFacet.computeIfAbsent(facet, k -> new ArrayList<>()).add(row);
                     }
                 }
-                byFacet.forEach((facet, rows) -> out.add(map(axes, metric, facet, rows)));
+                byFacet.forEach((facet, facetRows) -> out.add(map(axes, metric, facet, facetRows)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Adds, per condition, mean(logit_diff) - mean(clean_logit_diff): the clean value is the same
+     * example's under every condition, so this is the mean change the intervention caused.
+     */
+    private static List<SummaryRow> withLogitDiffChange(List<SummaryRow> rows, List<String> metrics) {
+        List<SummaryRow> out = new ArrayList<>(rows);
+        if (!metrics.contains(AnswerMetrics.LOGIT_DIFF)) {
+            return out;
+        }
+        Map<Map<String, Object>, Double> clean = new LinkedHashMap<>();
+        rows.stream().filter(r -> r.metric().equals(AnswerMetrics.CLEAN_LOGIT_DIFF)).forEach(r -> clean.put(r.condition(), r.mean()));
+        for (SummaryRow r : rows) {
+            if (r.metric().equals(AnswerMetrics.LOGIT_DIFF) && clean.containsKey(r.condition())) {
+                out.add(new SummaryRow(r.condition(), LOGIT_DIFF_CHANGE, r.mean() - clean.get(r.condition()), Double.NaN,
+                        r.nSeeds(), r.nExamples(), Double.NaN, Double.NaN));
             }
         }
         return out;

@@ -83,7 +83,7 @@ class ExperimentRunnerTest {
         assertEquals(80, summary.get("rows").size());
         assertEquals(2, summary.get("rows").get(0).get("n_seeds").asInt());
         try (Stream<Path> pngs = Files.list(dir)) {
-            assertEquals(8, pngs.filter(p -> p.toString().endsWith(".png")).count(), "4 metrics x 2 scales layer-by-head maps");
+            assertEquals(10, pngs.filter(p -> p.toString().endsWith(".png")).count(), "(4 metrics + logit_diff change) x 2 scales");
         }
         JsonNode provenance = json.readTree(dir.resolve("provenance.json").toFile());
         assertEquals(json.readTree(dir.resolve("status.json").toFile()).get("config_hash").asText(),
