@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code harness <command>}. */
 @Command(name = "harness", mixinStandardHelpOptions = true, version = "Tiny Ablation Lab 0.1.0",
         description = "Mechanistic-interpretability lab: hooked transformers, ablations, patching.",
-        subcommands = {ModelCommand.class, TokenizeCommand.class, CacheCommand.class, BenchCommand.class})
+        subcommands = {ModelCommand.class, TokenizeCommand.class, CacheCommand.class, BenchCommand.class,
+                TrainCommand.class, DataCommand.class})
 public final class HarnessCommand implements Runnable {
 
     @CommandLine.Spec
