@@ -70,6 +70,7 @@ public final class Trainer implements AutoCloseable {
     private String dataSha256;
     private double priorSeconds;
     private double lastGradNorm;
+    private long skippedSteps;
 
     public Trainer(TrainConfig config, ToyWorld world, Path runDir, boolean fresh) {
         this.config = config;
@@ -254,16 +255,12 @@ public final class Trainer implements AutoCloseable {
             double norm = Math.sqrt(squares.getFloat());
             lastGradNorm = norm;
             if (!Double.isFinite(norm) || !Float.isFinite(loss)) {
-                StringBuilder bad = new StringBuilder();
-                for (Map.Entry<String, NDArray> e : params.entrySet()) {
-                    NDArray wbad = e.getValue().isNaN().any();
-                    wbad.attach(scratch);
-                    NDArray gbad = grads.get(e.getKey()).isNaN().any();
-                    if (wbad.getBoolean() || gbad.getBoolean()) {
-                        bad.append(' ').append(e.getKey()).append(wbad.getBoolean() ? "(w)" : "(g)");
-                    }
-                }
-                System.err.println("DEBUG step " + stepNumber + " loss " + loss + " norm " + norm + bad);
+                // a non-finite gradient would poison every weight through the moments: skip the update
+                skippedSteps++;
+                System.err.printf("%nwarning: step %d has a non-finite %s; update skipped (%d so far)%n", stepNumber,
+                        Float.isFinite(loss) ? "gradient" : "loss", skippedSteps);
+                grads.values().forEach(g -> g.muli(0));
+                return loss;
             }
             double clip = config.optimizer().gradClip();
             if (clip > 0 && norm > clip) {
