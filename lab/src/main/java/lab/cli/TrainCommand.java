@@ -60,6 +60,10 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         TrainConfig config = TrainConfig.read(configFile);
+        if (config.threads() > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            // read when the engine starts, which is below
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(config.threads()));
+        }
         Path output = out != null ? out : Path.of(config.output());
         Path run = runDir != null ? runDir : Path.of(config.runDir());
         ToyWorld world = ToyWorld.generate(config.world(), config.seed());

@@ -71,12 +71,14 @@ public final class ModelCard {
         ObjectNode t = n.putObject("training");
         t.put("steps", f.training().steps());
         t.put("tokens", f.training().tokens());
+        t.put("skipped_steps", f.training().skippedSteps());
         t.put("seconds", round(f.training().seconds(), 1));
         t.put("tokens_per_second", round(f.throughput().tokensPerSecond(), 0));
         t.put("matmul_flops_per_second", round(f.throughput().matmulFlops(), 0));
         t.put("train_flops_per_second", round(f.throughput().trainFlopsPerSecond(), 0));
         t.put("fraction_of_matmul_rate", round(f.throughput().fractionOfMatmul(), 4));
         t.put("cpu_cores", Runtime.getRuntime().availableProcessors());
+        t.put("libtorch_threads", f.config().threads());
         t.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         t.put("java", System.getProperty("java.version"));
         ObjectNode losses = n.putObject("final_losses");
@@ -116,6 +118,8 @@ public final class ModelCard {
         }
         accuracy(c.putObject("ioi_held_out_names_and_templates"), r.ioiHeldOut(), ToyClaims.MIN_IOI_ACCURACY);
         accuracy(c.putObject("ioi_training_distribution"), r.ioiTrainDistribution(), Double.NaN);
+        accuracy(c.putObject("ioi_held_out_names_training_templates"), r.ioiHeldOutNamesOnly(), Double.NaN);
+        accuracy(c.putObject("ioi_training_names_held_out_templates"), r.ioiHeldOutTemplatesOnly(), Double.NaN);
         accuracy(c.putObject("facts_recall"), r.facts(), ToyClaims.MIN_FACTS_RECALL);
         accuracy(c.putObject("ioi_held_out_without_bos"), r.ioiHeldOutNoBos(), Double.NaN);
         accuracy(c.putObject("facts_recall_without_bos"), r.factsNoBos(), Double.NaN);
@@ -165,7 +169,9 @@ public final class ModelCard {
         s.append(String.format(Locale.ROOT, "| facts top-1 recall, every fact in every phrasing (n=%d) | >= %.0f%% | %.1f%% |%n",
                 r.facts().n(), 100 * ToyClaims.MIN_FACTS_RECALL, 100 * r.facts().accuracy()));
         s.append("\nAlso measured: IOI on training names and templates ")
-                .append(pct(r.ioiTrainDistribution().accuracy())).append("; without a leading BOS, held-out IOI ")
+                .append(pct(r.ioiTrainDistribution().accuracy())).append(", held-out names in training templates ")
+                .append(pct(r.ioiHeldOutNamesOnly().accuracy())).append(", training names in held-out templates ")
+                .append(pct(r.ioiHeldOutTemplatesOnly().accuracy())).append("; without a leading BOS, held-out IOI ")
                 .append(pct(r.ioiHeldOutNoBos().accuracy())).append(" and facts ").append(pct(r.factsNoBos().accuracy()))
                 .append(".\n\nInduction score per head (rows: layers, columns: heads):\n\n```\n");
         for (int l = 0; l < in.headScores().length; l++) {
@@ -187,11 +193,16 @@ public final class ModelCard {
         s.append(String.format(Locale.ROOT, "- AdamW (lr %.2g, betas %.2f/%.2f, weight decay %.2g on matrices and embeddings),"
                 + " %d warmup steps then cosine decay to %.0f%% of the peak, gradient norm clipped at %.1f.%n",
                 o.lr(), o.beta1(), o.beta2(), o.weightDecay(), o.warmupSteps(), 100 * o.minLrRatio(), o.gradClip()));
-        s.append(String.format(Locale.ROOT, "- Time: %.0f s on %d CPU cores (%s); %.0f tokens/s, %.2f GFLOP/s of training"
-                + " compute = %.1f%% of libtorch's float32 matmul rate measured in the same process (%.1f GFLOP/s).%n",
+        s.append(String.format(Locale.ROOT, "- Time: %.0f s on a %d-core CPU machine (%s, libtorch with %s intra-op"
+                + " thread(s)); %.0f tokens/s, %.2f GFLOP/s of training compute (3x the forward's) = %.1f%% of libtorch's"
+                + " float32 1024x1024 matmul rate measured in the same process (%.1f GFLOP/s).%n",
                 t.seconds(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
+                f.config().threads() > 0 ? Integer.toString(f.config().threads()) : "default",
                 f.throughput().tokensPerSecond(), f.throughput().trainFlopsPerSecond() / 1e9,
                 100 * f.throughput().fractionOfMatmul(), f.throughput().matmulFlops() / 1e9));
+        if (t.skippedSteps() > 0) {
+            s.append("- ").append(t.skippedSteps()).append(" step(s) had a non-finite gradient; their updates were skipped.\n");
+        }
         s.append(String.format(Locale.ROOT, "- Training loss: %.3f (first %d steps) -> %.3f (last %d steps), nats per token"
                 + " averaged over all positions (random tokens included, so it never nears 0).%n",
                 t.firstLoss(), o.logEvery(), t.finalLoss(), o.logEvery()));
@@ -210,7 +221,11 @@ public final class ModelCard {
         s.append("- IOI: \"When {A} and {B} went to the {place}, {B} gave a {object} to {A}\" over ")
                 .append(WordLists.IOI_TEMPLATES.size() - WordLists.HELD_OUT_IOI_TEMPLATES).append(" templates; ")
                 .append(WordLists.HELD_OUT_IOI_TEMPLATES).append(" templates and ").append(f.config().world().heldOutNames())
-                .append(" names never occur in IOI training sentences (the names do occur in induction sequences);\n");
+                .append(" names never occur in IOI training sentences (the names do occur in induction sequences). Of the IOI")
+                .append(" sentences, 40% use training names in training templates, 30% put other content words (places,")
+                .append(" objects, countries, cities) in the name slots, and 30% are template-free: random filler words around")
+                .append(" \"{A} and {B} ... , {S} ... to\" (never a held-out template's own words), so that the circuit copies")
+                .append(" whichever token was mentioned once instead of recalling a memorised name in a memorised position;\n");
         s.append("- facts: ").append(f.config().world().entities()).append(" made-up countries, each with a capital and one of ")
                 .append(f.config().world().languages()).append(" languages, each fact in three phrasings.\n\n");
         s.append("## Tokenizer\n\n");

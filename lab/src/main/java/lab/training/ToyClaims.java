@@ -50,7 +50,8 @@ public final class ToyClaims {
 
     /** Everything measured; {@link #holds()} checks the thresholds the model card states. */
     public record Report(Induction induction, Accuracy ioiHeldOut, Accuracy ioiTrainDistribution, Accuracy facts,
-                         Accuracy ioiHeldOutNoBos, Accuracy factsNoBos) {
+                         Accuracy ioiHeldOutNoBos, Accuracy factsNoBos, Accuracy ioiHeldOutNamesOnly,
+                         Accuracy ioiHeldOutTemplatesOnly) {
         public boolean holds() {
             return induction.bestScore() >= MIN_INDUCTION_SCORE && induction.secondRepeatLoss() <= MAX_SECOND_REPEAT_LOSS
                     && ioiHeldOut.accuracy() >= MIN_IOI_ACCURACY && facts.accuracy() >= MIN_FACTS_RECALL;
@@ -72,15 +73,25 @@ public final class ToyClaims {
         IoiTask heldOut = new IoiTask(world.heldOutNames(), world.heldOutTemplates(), world.places(), world.objects());
         IoiTask seen = new IoiTask(world.trainNames(), world.trainTemplates(), world.places(), world.objects());
         List<IoiTask.Prompt> ioi = ioiPrompts(heldOut, n, seed);
+        List<IoiTask.Prompt> seenIoi = ioiPrompts(seen, n, seed + 1);
+        List<IoiTask.Prompt> namesOnly = ioiPrompts(new IoiTask(world.heldOutNames(), world.trainTemplates(), world.places(),
+                world.objects()), n, seed + 2);
+        List<IoiTask.Prompt> templatesOnly = ioiPrompts(new IoiTask(world.trainNames(), world.heldOutTemplates(),
+                world.places(), world.objects()), n, seed + 3);
         List<FactsTask.Fact> facts = new FactsTask(world).all();
         return new Report(
                 induction(config.evaluation().inductionSequences(), Math.max(4, c.minPeriod()), c.maxPeriod(), c.maxOffset(), seed),
                 accuracy(ioi.stream().map(IoiTask.Prompt::prompt).toList(), ioi.stream().map(IoiTask.Prompt::answer).toList(), true),
-                accuracy(ioiPrompts(seen, n, seed + 1).stream().map(IoiTask.Prompt::prompt).toList(),
-                        ioiPrompts(seen, n, seed + 1).stream().map(IoiTask.Prompt::answer).toList(), true),
+                ioi(seenIoi, true),
                 accuracy(facts.stream().map(FactsTask.Fact::prompt).toList(), facts.stream().map(FactsTask.Fact::answer).toList(), true),
                 accuracy(ioi.stream().map(IoiTask.Prompt::prompt).toList(), ioi.stream().map(IoiTask.Prompt::answer).toList(), false),
-                accuracy(facts.stream().map(FactsTask.Fact::prompt).toList(), facts.stream().map(FactsTask.Fact::answer).toList(), false));
+                accuracy(facts.stream().map(FactsTask.Fact::prompt).toList(), facts.stream().map(FactsTask.Fact::answer).toList(), false),
+                ioi(namesOnly, true), ioi(templatesOnly, true));
+    }
+
+    private Accuracy ioi(List<IoiTask.Prompt> prompts, boolean bos) {
+        return accuracy(prompts.stream().map(IoiTask.Prompt::prompt).toList(),
+                prompts.stream().map(IoiTask.Prompt::answer).toList(), bos);
     }
 
     private static List<IoiTask.Prompt> ioiPrompts(IoiTask task, int n, long seed) {

@@ -175,6 +175,43 @@ public final class ToyWorld {
                 WordLists.IOI_TEMPLATES.size());
     }
 
+    /** Words of held-out templates that no training template has; IOI training never uses them. */
+    public java.util.Set<String> heldOutTemplateWords() {
+        java.util.Set<String> held = new LinkedHashSet<>();
+        heldOutTemplates().forEach(t -> held.addAll(words(t.replaceAll("\\{\\w+}", " "))));
+        trainTemplates().forEach(t -> held.removeAll(words(t.replaceAll("\\{\\w+}", " "))));
+        return held;
+    }
+
+    /**
+     * Words that may fill the name slots of IOI training sentences besides the training names:
+     * places, objects, countries, cities, languages (never a held-out name, never a template word).
+     */
+    public List<String> ioiSlotWords() {
+        List<String> out = new ArrayList<>(trainNames);
+        out.addAll(places());
+        out.addAll(objects());
+        countries.forEach(c -> out.add(c.name()));
+        countries.forEach(c -> out.add(c.capital()));
+        new LinkedHashSet<>(countries.stream().map(Country::language).toList()).forEach(out::add);
+        return out;
+    }
+
+    /** Filler for template-free IOI sentences: alphabetic words that are no name and no held-out template word. */
+    public List<String> ioiFillerWords() {
+        java.util.Set<String> excluded = new java.util.HashSet<>(WordLists.NAMES);
+        excluded.addAll(heldOutTemplateWords());
+        excluded.add("and");
+        excluded.add("to");
+        List<String> out = new ArrayList<>();
+        for (int id : vocabulary.plainWordIds()) {
+            if (!excluded.contains(vocabulary.word(id))) {
+                out.add(vocabulary.word(id));
+            }
+        }
+        return out;
+    }
+
     public List<Country> countries() {
         return countries;
     }

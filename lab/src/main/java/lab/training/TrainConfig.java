@@ -17,6 +17,9 @@ import lab.runtime.StandardShapes;
  * relative to the directory the harness runs in.
  *
  * @param name run name (names the run folder and the model card)
+ * @param threads libtorch intra-op threads for training (0: libtorch's default). One thread is
+ *     barely slower for a model this small and, unlike several, does not stall when other
+ *     processes share the cores (a descheduled OpenMP worker holds up every operation)
  * @param seed seeds the world, the weights and every batch
  * @param model architecture (GPT-2 family)
  * @param world the synthetic world's size
@@ -26,7 +29,7 @@ import lab.runtime.StandardShapes;
  * @param output where the exported model goes (config.json, model.safetensors, tokenizer.json, card)
  * @param runDir checkpoints, loss curve CSV/PNG
  */
-public record TrainConfig(String name, long seed, Model model, ToyWorld.Spec world, Curriculum curriculum,
+public record TrainConfig(String name, int threads, long seed, Model model, ToyWorld.Spec world, Curriculum curriculum,
                           Optimizer optimizer, Evaluation evaluation, String output, String runDir) {
 
     /** @param context longest sequence; training rows are this long */
@@ -120,13 +123,13 @@ public record TrainConfig(String name, long seed, Model model, ToyWorld.Spec wor
 
     /** A copy writing to other folders (tests, experiments). */
     public TrainConfig withPaths(String output, String runDir) {
-        return new TrainConfig(name, seed, model, world, curriculum, optimizer, evaluation, output, runDir);
+        return new TrainConfig(name, threads, seed, model, world, curriculum, optimizer, evaluation, output, runDir);
     }
 
     /** The same run with a different number of steps (the schedule stretches with it). */
     public TrainConfig withSteps(int steps) {
         Optimizer o = optimizer;
-        return new TrainConfig(name, seed, model, world, curriculum, new Optimizer(steps, o.batchSize(), o.lr(),
+        return new TrainConfig(name, threads, seed, model, world, curriculum, new Optimizer(steps, o.batchSize(), o.lr(),
                 o.warmupSteps(), o.minLrRatio(), o.beta1(), o.beta2(), o.eps(), o.weightDecay(), o.gradClip(),
                 o.initStd(), o.checkpointEvery(), o.logEvery()), evaluation, output, runDir);
     }
@@ -140,6 +143,7 @@ public record TrainConfig(String name, long seed, Model model, ToyWorld.Spec wor
         com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode) toJson();
         n.remove("output");
         n.remove("run_dir");
+        n.remove("threads");
         return n.toString();
     }
 }

@@ -53,9 +53,10 @@ public final class Trainer implements AutoCloseable {
      * @param firstLoss mean loss of the first logged interval
      * @param finalLoss mean loss of the last logged interval
      * @param dataSha256 hash chain over every training batch
+     * @param skippedSteps steps whose gradient was not finite, so that their update was skipped
      */
     public record Result(long steps, long resumedFrom, double seconds, long tokens, double sessionTokensPerSecond,
-                         double firstLoss, double finalLoss, String dataSha256) {
+                         double firstLoss, double finalLoss, String dataSha256, long skippedSteps) {
     }
 
     private final TrainConfig config;
@@ -98,6 +99,7 @@ public final class Trainer implements AutoCloseable {
                 step = saved.step();
                 dataSha256 = saved.dataSha256();
                 priorSeconds = saved.seconds();
+                skippedSteps = saved.skippedSteps();
                 log.resumeAt(step);
                 this.adam = optimizer(weights);
                 restoreMoments(all);
@@ -215,11 +217,11 @@ public final class Trainer implements AutoCloseable {
         double tps = step == resumedFrom ? 0 : (step - resumedFrom) * tokensPerStep / session;
         return new Result(step, resumedFrom, seconds, step * tokensPerStep, tps,
                 rows.isEmpty() ? Double.NaN : rows.get(0).loss(), rows.isEmpty() ? Double.NaN : rows.get(rows.size() - 1).loss(),
-                dataSha256);
+                dataSha256, skippedSteps);
     }
 
     private void checkpoint(double seconds) throws IOException {
-        new TrainingCheckpoint(step, dataSha256, seconds).save(runDir, config.resumeKey(), model.weights().all(), adam);
+        new TrainingCheckpoint(step, dataSha256, seconds, skippedSteps).save(runDir, config.resumeKey(), model.weights().all(), adam);
         log.write(config.name() + ": training loss");
     }
 
@@ -259,7 +261,7 @@ public final class Trainer implements AutoCloseable {
                 skippedSteps++;
                 System.err.printf("%nwarning: step %d has a non-finite %s; update skipped (%d so far)%n", stepNumber,
                         Float.isFinite(loss) ? "gradient" : "loss", skippedSteps);
-                grads.values().forEach(g -> g.muli(0));
+                grads.values().forEach(Trainer::clear);
                 return loss;
             }
             double clip = config.optimizer().gradClip();
@@ -268,10 +270,17 @@ public final class Trainer implements AutoCloseable {
                 grads.values().forEach(g -> g.muli(factor));
             }
             adam.update(params, grads, stepNumber, lr, scratch);
-            // libtorch accumulates gradients across backward passes
-            grads.values().forEach(g -> g.muli(0));
+            grads.values().forEach(Trainer::clear);
             return loss;
         }
+    }
+
+    /**
+     * Zeroes a gradient in place: libtorch accumulates gradients across backward passes.
+     * Multiplying by 0 would not do: a NaN or infinity would stay NaN and poison every later step.
+     */
+    private static void clear(NDArray gradient) {
+        gradient.set(new NDIndex("..."), 0f);
     }
 
     private void hashBatch(long[][] rows) {

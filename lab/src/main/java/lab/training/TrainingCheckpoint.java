@@ -24,8 +24,9 @@ import lab.io.AtomicFiles;
  * @param step steps completed
  * @param dataSha256 hash chain over every batch trained on so far
  * @param seconds training time spent so far
+ * @param skippedSteps steps whose gradient was not finite and whose update was skipped
  */
-public record TrainingCheckpoint(long step, String dataSha256, double seconds) {
+public record TrainingCheckpoint(long step, String dataSha256, double seconds, long skippedSteps) {
 
     static final String TENSORS = "checkpoint.safetensors";
     static final String STATE = "checkpoint.json";
@@ -47,6 +48,7 @@ public record TrainingCheckpoint(long step, String dataSha256, double seconds) {
         state.put("step", step);
         state.put("data_sha256", dataSha256);
         state.put("seconds", seconds);
+        state.put("skipped_steps", skippedSteps);
         state.put("resume_key", resumeKey);
         AtomicFiles.writeString(runDir.resolve(STATE), TrainConfig.JSON.writeValueAsString(state) + "\n");
     }
@@ -68,7 +70,8 @@ public record TrainingCheckpoint(long step, String dataSha256, double seconds) {
                 throw new IllegalArgumentException("the checkpoint in " + runDir + " was made with a different training"
                         + " config; delete " + runDir + " or pass --fresh to start over");
             }
-            return new TrainingCheckpoint(n.get("step").asLong(), n.get("data_sha256").asText(), n.get("seconds").asDouble());
+            return new TrainingCheckpoint(n.get("step").asLong(), n.get("data_sha256").asText(), n.get("seconds").asDouble(),
+                    n.path("skipped_steps").asLong(0));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + state + ": " + e.getMessage(), e);
         }

@@ -8,7 +8,11 @@ import java.util.SplittableRandom;
  * The training data: batch {@code step} is a pure function of (seed, step), so a resumed run sees
  * exactly the batches an uninterrupted one would. A row is {@code context + 1} tokens of packed
  * documents (induction sequences, IOI sentences with their answer, facts with theirs), each
- * opened by {@code <|endoftext|>}; some rows start mid-document, without it, so that prompts work
+ * opened by {@code <|endoftext|>}. Of the IOI sentences, 40% are training templates with training
+ * names, 30% the same templates with other content words in the name slots, 30% template-free
+ * sentences of random filler ({@link IoiFillerTask}): the circuit must copy whichever token was
+ * mentioned once, not recall a memorised name in a memorised position. Held-out names and the
+ * words only held-out templates use never occur in IOI sentences; some rows start mid-document, without it, so that prompts work
  * with and without a BOS.
  */
 public final class TrainingStream {
@@ -18,6 +22,8 @@ public final class TrainingStream {
     private final int rowLength;
     private final InductionTask induction;
     private final IoiTask ioi;
+    private final IoiTask ioiAnyWords;
+    private final IoiFillerTask ioiFiller;
     private final FactsTask facts;
     private final Vocabulary vocab;
 
@@ -29,6 +35,8 @@ public final class TrainingStream {
         this.induction = new InductionTask(vocab.plainWordIds(), curriculum.minPeriod(), curriculum.maxPeriod(),
                 curriculum.maxOffset());
         this.ioi = new IoiTask(world.trainNames(), world.trainTemplates(), world.places(), world.objects());
+        this.ioiAnyWords = new IoiTask(world.ioiSlotWords(), world.trainTemplates(), world.places(), world.objects());
+        this.ioiFiller = new IoiFillerTask(world.ioiSlotWords(), world.ioiFillerWords());
         this.facts = new FactsTask(world);
     }
 
@@ -68,7 +76,8 @@ public final class TrainingStream {
             return induction.sample(rng, room).tokens();
         }
         if (u < curriculum.induction() + curriculum.ioi()) {
-            IoiTask.Prompt p = ioi.sample(rng);
+            double kind = rng.nextDouble();
+            IoiTask.Prompt p = kind < 0.4 ? ioi.sample(rng) : kind < 0.7 ? ioiAnyWords.sample(rng) : ioiFiller.sample(rng);
             return vocab.encode(p.prompt() + " " + p.answer());
         }
         FactsTask.Fact f = facts.sample(rng);
