@@ -222,9 +222,9 @@ public final class ModelCard {
                 .append(WordLists.IOI_TEMPLATES.size() - WordLists.HELD_OUT_IOI_TEMPLATES).append(" templates; ")
                 .append(WordLists.HELD_OUT_IOI_TEMPLATES).append(" templates and ").append(f.config().world().heldOutNames())
                 .append(" names never occur in IOI training sentences (the names do occur in induction sequences). Of the IOI")
-                .append(" sentences, 40% use training names in training templates, 30% put other content words (places,")
-                .append(" objects, countries, cities) in the name slots, and 30% are template-free: random filler words around")
-                .append(" \"{A} and {B} ... , {S} ... to\" (never a held-out template's own words), so that the circuit copies")
+                .append(" sentences, 25% use training names in training templates, 25% put other content words (places,")
+                .append(" objects, countries, cities) in the name slots, and 50% are template-free: random filler words around")
+                .append(" \"{A} and {B} ... , {S} ... to\", so that the circuit copies")
                 .append(" whichever token was mentioned once instead of recalling a memorised name in a memorised position;\n");
         s.append("- facts: ").append(f.config().world().entities()).append(" made-up countries, each with a capital and one of ")
                 .append(f.config().world().languages()).append(" languages, each fact in three phrasings.\n\n");

@@ -197,10 +197,13 @@ public final class ToyWorld {
         return out;
     }
 
-    /** Filler for template-free IOI sentences: alphabetic words that are no name and no held-out template word. */
+    /**
+     * Filler for template-free IOI sentences: alphabetic words that are no name (and not "and" or
+     * "to", which anchor the sentence). Held-out templates' words are allowed: a held-out template
+     * is an unseen arrangement, not unseen vocabulary.
+     */
     public List<String> ioiFillerWords() {
         java.util.Set<String> excluded = new java.util.HashSet<>(WordLists.NAMES);
-        excluded.addAll(heldOutTemplateWords());
         excluded.add("and");
         excluded.add("to");
         List<String> out = new ArrayList<>();

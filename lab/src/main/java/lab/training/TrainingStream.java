@@ -8,11 +8,11 @@ import java.util.SplittableRandom;
  * The training data: batch {@code step} is a pure function of (seed, step), so a resumed run sees
  * exactly the batches an uninterrupted one would. A row is {@code context + 1} tokens of packed
  * documents (induction sequences, IOI sentences with their answer, facts with theirs), each
- * opened by {@code <|endoftext|>}. Of the IOI sentences, 40% are training templates with training
- * names, 30% the same templates with other content words in the name slots, 30% template-free
+ * opened by {@code <|endoftext|>}. Of the IOI sentences, 25% are training templates with training
+ * names, 25% the same templates with other content words in the name slots, 50% template-free
  * sentences of random filler ({@link IoiFillerTask}): the circuit must copy whichever token was
- * mentioned once, not recall a memorised name in a memorised position. Held-out names and the
- * words only held-out templates use never occur in IOI sentences; some rows start mid-document, without it, so that prompts work
+ * mentioned once, not recall a memorised name in a memorised position. Held-out names never occur
+ * in IOI sentences, nor does any held-out template (its words may, as random filler); some rows start mid-document, without it, so that prompts work
  * with and without a BOS.
  */
 public final class TrainingStream {
@@ -77,7 +77,7 @@ public final class TrainingStream {
         }
         if (u < curriculum.induction() + curriculum.ioi()) {
             double kind = rng.nextDouble();
-            IoiTask.Prompt p = kind < 0.4 ? ioi.sample(rng) : kind < 0.7 ? ioiAnyWords.sample(rng) : ioiFiller.sample(rng);
+            IoiTask.Prompt p = kind < 0.25 ? ioi.sample(rng) : kind < 0.5 ? ioiAnyWords.sample(rng) : ioiFiller.sample(rng);
             return vocab.encode(p.prompt() + " " + p.answer());
         }
         FactsTask.Fact f = facts.sample(rng);

@@ -79,8 +79,16 @@ class ToyWorldTest {
             }
             assertTrue(p.template() < w.trainTemplates().size());
         }
-        // held-out template words that no training template has (e.g. "reached") never reach an IOI sentence
-        assertTrue(w.trainTemplates().stream().noneMatch(t -> t.contains("reached")));
+        IoiFillerTask filler = new IoiFillerTask(w.ioiSlotWords(), w.ioiFillerWords());
+        IoiTask anyWords = new IoiTask(w.ioiSlotWords(), w.trainTemplates(), w.places(), w.objects());
+        for (int i = 0; i < 2000; i++) {
+            for (IoiTask.Prompt p : List.of(filler.sample(rng), anyWords.sample(rng))) {
+                for (int id : w.vocabulary().encode(p.prompt() + " " + p.answer())) {
+                    assertTrue(!heldIds.contains(id), p.prompt());
+                }
+                assertTrue(!w.heldOutTemplates().contains(p.prompt()));
+            }
+        }
     }
 
     @Test
