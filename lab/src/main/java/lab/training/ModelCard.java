@@ -195,7 +195,7 @@ public final class ModelCard {
                 o.lr(), o.beta1(), o.beta2(), o.weightDecay(), o.warmupSteps(), 100 * o.minLrRatio(), o.gradClip()));
         s.append(String.format(Locale.ROOT, "- Time: %.0f s on a %d-core CPU machine (%s, libtorch with %s intra-op"
                 + " thread(s)); %.0f tokens/s, %.2f GFLOP/s of training compute (3x the forward's) = %.1f%% of libtorch's"
-                + " float32 1024x1024 matmul rate measured in the same process (%.1f GFLOP/s).%n",
+                + " float32 1024x1024 matmul rate measured in the same process, same thread count (%.1f GFLOP/s).%n",
                 t.seconds(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
                 f.config().threads() > 0 ? Integer.toString(f.config().threads()) : "default",
                 f.throughput().tokensPerSecond(), f.throughput().trainFlopsPerSecond() / 1e9,
@@ -210,8 +210,10 @@ public final class ModelCard {
                 in.secondRepeatLoss(), r.ioiHeldOut().answerLoss(), r.facts().answerLoss()));
         s.append("- Data: world.json SHA-256 `").append(f.worldSha256()).append("`; chained SHA-256 of every training batch `")
                 .append(t.dataSha256()).append("`.\n\n");
-        s.append("Reproduce: `scripts/harness train ").append(f.configFile()).append(" --fresh` (same seed, same machine:")
-                .append(" same data and weights). A re-run without `--fresh` resumes from the checkpoint in the run folder.\n\n");
+        s.append("Reproduce: `scripts/harness train ").append(f.configFile()).append(" --fresh`. The same seed gives the same")
+                .append(" data (the batch hash above) and, on the same machine and thread count, the same weights, unless a")
+                .append(" step with a non-finite gradient (rare, not reproducible, skipped when it occurs) falls differently.")
+                .append(" A re-run without `--fresh` resumes from the checkpoint in the run folder.\n\n");
         s.append("## Curriculum\n\n");
         s.append("Rows of ").append(m.contextLength()).append(" tokens pack documents, each opened by `<|endoftext|>`")
                 .append(" (a quarter of the rows start mid-document, so prompts work without BOS too):\n\n");
@@ -222,8 +224,8 @@ public final class ModelCard {
                 .append(WordLists.IOI_TEMPLATES.size() - WordLists.HELD_OUT_IOI_TEMPLATES).append(" templates; ")
                 .append(WordLists.HELD_OUT_IOI_TEMPLATES).append(" templates and ").append(f.config().world().heldOutNames())
                 .append(" names never occur in IOI training sentences (the names do occur in induction sequences). Of the IOI")
-                .append(" sentences, 25% use training names in training templates, 25% put other content words (places,")
-                .append(" objects, countries, cities) in the name slots, and 50% are template-free: random filler words around")
+                .append(" sentences, 25% use training names in training templates, 25% put any other word (never a held-out")
+                .append(" name) in the name slots, and 50% are template-free: random filler words around")
                 .append(" \"{A} and {B} ... , {S} ... to\", so that the circuit copies")
                 .append(" whichever token was mentioned once instead of recalling a memorised name in a memorised position;\n");
         s.append("- facts: ").append(f.config().world().entities()).append(" made-up countries, each with a capital and one of ")

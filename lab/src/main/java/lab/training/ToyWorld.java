@@ -184,16 +184,20 @@ public final class ToyWorld {
     }
 
     /**
-     * Words that may fill the name slots of IOI training sentences besides the training names:
-     * places, objects, countries, cities, languages (never a held-out name, never a template word).
+     * Words that may fill the name slots of IOI training sentences: every alphabetic word except
+     * the held-out names and the anchors "and" and "to". Copying must not depend on what kind of
+     * token was mentioned once, or it would not reach names it never saw as an IOI answer.
      */
     public List<String> ioiSlotWords() {
-        List<String> out = new ArrayList<>(trainNames);
-        out.addAll(places());
-        out.addAll(objects());
-        countries.forEach(c -> out.add(c.name()));
-        countries.forEach(c -> out.add(c.capital()));
-        new LinkedHashSet<>(countries.stream().map(Country::language).toList()).forEach(out::add);
+        java.util.Set<String> excluded = new java.util.HashSet<>(heldOutNames);
+        excluded.add("and");
+        excluded.add("to");
+        List<String> out = new ArrayList<>();
+        for (int id : vocabulary.plainWordIds()) {
+            if (!excluded.contains(vocabulary.word(id))) {
+                out.add(vocabulary.word(id));
+            }
+        }
         return out;
     }
 

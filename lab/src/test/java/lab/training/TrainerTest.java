@@ -43,7 +43,7 @@ class TrainerTest {
 
     @Test
     void resumingFromACheckpointReproducesTheUninterruptedRun() throws Exception {
-        TrainConfig config = ToyWorldTest.MICRO.withSteps(12);
+        TrainConfig config = ToyWorldTest.MICRO.withSteps(20);
         ToyWorld world = ToyWorld.generate(config.world(), config.seed());
         Map<String, float[]> straight;
         Trainer.Result full;
@@ -52,14 +52,14 @@ class TrainerTest {
             straight = snapshot(t);
         }
         try (Trainer t = new Trainer(config, world, dir.resolve("resumed"), false)) {
-            Trainer.Result half = t.run(new Trainer.Options(false, 5, null));
-            assertEquals(5, half.steps());
+            Trainer.Result half = t.run(new Trainer.Options(false, 10, null));
+            assertEquals(10, half.steps());
         }
         try (Trainer t = new Trainer(config, world, dir.resolve("resumed"), false)) {
-            assertEquals(5, t.step());
+            assertEquals(10, t.step());
             Trainer.Result rest = t.run(new Trainer.Options(false, -1, null));
-            assertEquals(5, rest.resumedFrom());
-            assertEquals(12, rest.steps());
+            assertEquals(10, rest.resumedFrom());
+            assertEquals(20, rest.steps());
             assertEquals(full.dataSha256(), rest.dataSha256(), "the same batches, in the same order");
             Map<String, float[]> resumed = snapshot(t);
             for (String name : straight.keySet()) {
