@@ -224,7 +224,7 @@ public final class ModelCard {
                 .append(WordLists.IOI_TEMPLATES.size() - WordLists.HELD_OUT_IOI_TEMPLATES).append(" templates; ")
                 .append(WordLists.HELD_OUT_IOI_TEMPLATES).append(" templates and ").append(f.config().world().heldOutNames())
                 .append(" names never occur in IOI training sentences (the names do occur in induction sequences). Of the IOI")
-                .append(" sentences, 25% use training names in training templates, 25% put any other word (never a held-out")
+                .append(" sentences, 10% use training names in training templates, 40% put any other word (never a held-out")
                 .append(" name) in the name slots, and 50% are template-free: random filler words around")
                 .append(" \"{A} and {B} ... , {S} ... to\", so that the circuit copies")
                 .append(" whichever token was mentioned once instead of recalling a memorised name in a memorised position;\n");

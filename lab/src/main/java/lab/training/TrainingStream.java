@@ -8,10 +8,12 @@ import java.util.SplittableRandom;
  * The training data: batch {@code step} is a pure function of (seed, step), so a resumed run sees
  * exactly the batches an uninterrupted one would. A row is {@code context + 1} tokens of packed
  * documents (induction sequences, IOI sentences with their answer, facts with theirs), each
- * opened by {@code <|endoftext|>}. Of the IOI sentences, 25% are training templates with training
- * names, 25% the same templates with other content words in the name slots, 50% template-free
+ * opened by {@code <|endoftext|>}. Of the IOI sentences, 10% are training templates with training
+ * names, 40% the same templates with any other word in the name slots, 50% template-free
  * sentences of random filler ({@link IoiFillerTask}): the circuit must copy whichever token was
- * mentioned once, not recall a memorised name in a memorised position. Held-out names never occur
+ * mentioned once, not recall a memorised name in a memorised position (with more training names
+ * among the answers, the model falls back on a training name when a held-out name in a held-out
+ * template gives it a weaker signal). Held-out names never occur
  * in IOI sentences, nor does any held-out template (its words may, as random filler); some rows start mid-document, without it, so that prompts work
  * with and without a BOS.
  */
@@ -77,7 +79,7 @@ public final class TrainingStream {
         }
         if (u < curriculum.induction() + curriculum.ioi()) {
             double kind = rng.nextDouble();
-            IoiTask.Prompt p = kind < 0.25 ? ioi.sample(rng) : kind < 0.5 ? ioiAnyWords.sample(rng) : ioiFiller.sample(rng);
+            IoiTask.Prompt p = kind < 0.1 ? ioi.sample(rng) : kind < 0.5 ? ioiAnyWords.sample(rng) : ioiFiller.sample(rng);
             return vocab.encode(p.prompt() + " " + p.answer());
         }
         FactsTask.Fact f = facts.sample(rng);
