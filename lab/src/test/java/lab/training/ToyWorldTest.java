@@ -1,0 +1,160 @@
+package lab.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import lab.data.CorpusItem;
+import lab.runtime.ModelTokenizer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The world, the task generators, the stream and the tokenizer: deterministic, valid, held-out kept out. */
+class ToyWorldTest {
+
+    static final TrainConfig MICRO = TrainConfig.read(Path.of("configs/train_micro.json"));
+    static final TrainConfig TOY = TrainConfig.read(Path.of("configs/train_toy.json"));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sameSeedSameWorldAndBatches() {
+        ToyWorld a = ToyWorld.generate(TOY.world(), TOY.seed());
+        ToyWorld b = ToyWorld.generate(TOY.world(), TOY.seed());
+        assertEquals(WorldJson.write(a), WorldJson.write(b));
+        assertNotEquals(WorldJson.write(a), WorldJson.write(ToyWorld.generate(TOY.world(), TOY.seed() + 1)));
+        TrainingStream s1 = new TrainingStream(a, TOY);
+        TrainingStream s2 = new TrainingStream(b, TOY);
+        for (long step : new long[] {0, 1, 977}) {
+            long[][] x = s1.batch(step, 8);
+            assertTrue(Arrays.deepEquals(x, s2.batch(step, 8)));
+            assertEquals(TOY.model().context() + 1, x[0].length);
+        }
+        assertTrue(!Arrays.deepEquals(s1.batch(0, 8), s1.batch(1, 8)));
+        CorpusGenerator g1 = new CorpusGenerator(a, 5);
+        CorpusGenerator g2 = new CorpusGenerator(b, 5);
+        assertEquals(g1.ioi(2), g2.ioi(2));
+        assertEquals(g1.facts(), g2.facts());
+        assertEquals(g1.induction(10, 4, 20, 10, 63), g2.induction(10, 4, 20, 10, 63));
+    }
+
+    @Test
+    void worldHasItsPromisedShape() {
+        ToyWorld w = ToyWorld.generate(TOY.world(), TOY.seed());
+        assertTrue(w.countries().size() >= 100);
+        assertEquals(w.countries().size(), w.countries().stream().map(ToyWorld.Country::capital).distinct().count());
+        Set<String> held = new HashSet<>(w.heldOutNames());
+        assertEquals(TOY.world().heldOutNames(), held.size());
+        assertTrue(w.trainNames().stream().noneMatch(held::contains));
+        assertTrue(w.trainTemplates().stream().noneMatch(w.heldOutTemplates()::contains));
+        // every word of every task is a single token of the vocabulary
+        for (ToyWorld.Country c : w.countries()) {
+            w.vocabulary().id(c.name());
+            w.vocabulary().id(c.capital());
+            w.vocabulary().id(c.language());
+        }
+    }
+
+    @Test
+    void ioiTrainingSentencesNeverUseHeldOutNamesOrTemplates() {
+        ToyWorld w = ToyWorld.generate(TOY.world(), TOY.seed());
+        IoiTask train = new IoiTask(w.trainNames(), w.trainTemplates(), w.places(), w.objects());
+        SplittableRandom rng = new SplittableRandom(1);
+        Set<Integer> heldIds = new HashSet<>();
+        w.heldOutNames().forEach(n -> heldIds.add(w.vocabulary().id(n)));
+        for (int i = 0; i < 2000; i++) {
+            IoiTask.Prompt p = train.sample(rng);
+            for (int id : w.vocabulary().encode(p.prompt() + " " + p.answer())) {
+                assertTrue(!heldIds.contains(id), p.prompt());
+            }
+            assertTrue(p.template() < w.trainTemplates().size());
+        }
+        IoiFillerTask filler = new IoiFillerTask(w.ioiSlotWords(), w.ioiFillerWords());
+        IoiTask anyWords = new IoiTask(w.ioiSlotWords(), w.trainTemplates(), w.places(), w.objects());
+        for (int i = 0; i < 2000; i++) {
+            for (IoiTask.Prompt p : List.of(filler.sample(rng), anyWords.sample(rng))) {
+                for (int id : w.vocabulary().encode(p.prompt() + " " + p.answer())) {
+                    assertTrue(!heldIds.contains(id), p.prompt());
+                }
+                assertTrue(!w.heldOutTemplates().contains(p.prompt()));
+            }
+        }
+    }
+
+    @Test
+    void inductionSequencesVaryPeriodAndOffsetAndRepeatExactly() {
+        ToyWorld w = ToyWorld.generate(TOY.world(), TOY.seed());
+        InductionTask task = new InductionTask(w.vocabulary().plainWordIds(), 3, 24, 12);
+        SplittableRandom rng = new SplittableRandom(2);
+        Set<Integer> periods = new HashSet<>();
+        Set<Integer> offsets = new HashSet<>();
+        for (int i = 0; i < 300; i++) {
+            InductionTask.Sequence s = task.sample(rng, 63);
+            periods.add(s.period());
+            offsets.add(s.offset());
+            int[] t = s.tokens();
+            assertTrue(t.length <= 63);
+            assertEquals(s.offset() + 2 * s.period(), t.length);
+            assertArrayEquals(Arrays.copyOfRange(t, s.offset(), s.secondStart()), Arrays.copyOfRange(t, s.secondStart(), t.length));
+            assertEquals(s.secondStart(), Arrays.stream(t, 0, s.secondStart()).distinct().count(), "no repeats before R");
+        }
+        assertTrue(periods.size() > 15 && offsets.size() > 10, periods + " " + offsets);
+    }
+
+    @Test
+    void tokenizerJsonLoadsThroughModelTokenizerWithTheVocabularyIds() throws IOException {
+        ToyWorld w = ToyWorld.generate(TOY.world(), TOY.seed());
+        Path file = dir.resolve("tokenizer.json");
+        TokenizerJson.write(w.vocabulary(), file);
+        try (ModelTokenizer tok = ModelTokenizer.load(file, Vocabulary.BOS_ID, w.vocabulary().size())) {
+            String text = "When Mary and John went to the park, John gave a ball to";
+            long[] ids = tok.encode(text);
+            assertArrayEquals(Arrays.stream(w.vocabulary().encode(text)).asLongStream().toArray(), ids);
+            assertEquals(List.of("When", "Mary", "and", "John", "went", "to", "the", "park", ",", "John", "gave", "a",
+                    "ball", "to"), List.of(tok.tokens(text)));
+            assertEquals("When Mary and John went to the park , John gave a ball to", tok.decode(ids));
+            assertEquals(0, tok.bosId());
+            assertArrayEquals(new long[] {0, w.vocabulary().id("Mary")}, tok.encode("Mary", true));
+            assertEquals(w.vocabulary().id("Mary"), tok.singleToken(" Mary", "target"));
+            assertEquals(0, tok.singleToken("<|endoftext|>", "bos"));
+            assertArrayEquals(new long[] {1}, tok.encode("Zyzzyva"));
+            String capital = w.countries().get(0).capital();
+            assertEquals(w.vocabulary().id(capital), tok.singleToken(" " + capital, "target"));
+        }
+    }
+
+    @Test
+    void corporaAreValidForTheTokenizer() throws IOException {
+        ToyWorld w = ToyWorld.generate(TOY.world(), TOY.seed());
+        Path file = dir.resolve("tokenizer.json");
+        TokenizerJson.write(w.vocabulary(), file);
+        CorpusGenerator gen = new CorpusGenerator(w, 1);
+        List<CorpusItem> all = new ArrayList<>(gen.ioi(4));
+        all.addAll(gen.facts());
+        all.addAll(gen.induction(80, 4, 24, 12, 63));
+        try (ModelTokenizer tok = ModelTokenizer.load(file, Vocabulary.BOS_ID, w.vocabulary().size())) {
+            assertEquals(List.of(), CorpusGenerator.check(all, tok));
+        }
+        for (CorpusItem it : gen.ioi(4)) {
+            // corrupt swaps the repeated name's second occurrence for the answer
+            assertTrue(it.corrupt().contains(it.target().strip()) && !it.clean().equals(it.corrupt()));
+            List<String> words = ToyWorld.words(it.clean());
+            assertEquals(2, words.stream().filter(it.foil().strip()::equals).count(), it.clean());
+            assertEquals(1, words.stream().filter(it.target().strip()::equals).count(), it.clean());
+        }
+        for (CorpusItem it : gen.induction(20, 4, 24, 12, 63)) {
+            assertTrue(!it.corrupt().contains(it.target().strip()), "the clean answer is gone from corrupt");
+            assertTrue(it.corrupt().contains(it.foil().strip()));
+        }
+    }
+}
