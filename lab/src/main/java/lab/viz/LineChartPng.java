@@ -1,5 +1,7 @@
 package lab.viz;
 
+import lab.io.AtomicFiles;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
