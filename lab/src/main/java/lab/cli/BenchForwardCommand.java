@@ -66,7 +66,7 @@ final class BenchForwardCommand implements Runnable {
                     source.dir != null ? source.dir : source.shape, c.nLayers(), c.dModel(), c.nHeads(), model.weights().parameterCount());
             System.out.printf("device             %s (%s), libtorch threads %d%n", model.device(), model.dtype(),
                     Runtime.getRuntime().availableProcessors());
-            System.out.printf("matmul rate        %.2f GFLOP/s (1024x1024 %s matmul, best of 5)%n", r.matmulFlops() / 1e9, model.dtype());
+            System.out.printf("matmul rate        %.2f GFLOP/s (1024x1024 %s matmul, best of 5, before and after)%n", r.matmulFlops() / 1e9, model.dtype());
             System.out.printf("forward            %.1f tokens/s (batch %d x %d tokens, %d forwards)%n",
                     r.tokensPerSecond(), r.batch(), r.sequence(), r.iterations());
             System.out.printf("forward FLOP rate  %.2f GFLOP/s = %.3f of the matmul rate%n", r.forwardFlops() / 1e9,
