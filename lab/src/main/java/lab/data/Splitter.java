@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Splits a corpus 60/20/20 into train/val/test by group: groups are shuffled with a seed and
@@ -19,18 +18,12 @@ public final class Splitter {
 
     public static SplitFile split(Path corpus, long seed) {
         List<CorpusItem> items = Corpus.read(corpus);
-        List<String> groups = new ArrayList<>(new LinkedHashSet<>(items.stream().map(CorpusItem::group).toList()));
-        if (groups.size() < 3) {
-            throw new IllegalArgumentException(corpus + " has " + groups.size() + " group(s); a train/val/test split by"
+        List<String> distinct = new ArrayList<>(new LinkedHashSet<>(items.stream().map(CorpusItem::group).toList()));
+        if (distinct.size() < 3) {
+            throw new IllegalArgumentException(corpus + " has " + distinct.size() + " group(s); a train/val/test split by"
                     + " group needs at least 3");
         }
-        SplittableRandom rng = new SplittableRandom(seed);
-        for (int i = groups.size() - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            String t = groups.get(i);
-            groups.set(i, groups.get(j));
-            groups.set(j, t);
-        }
+        List<String> groups = SeededShuffle.shuffled(distinct, seed);
         int n = groups.size();
         int val = Math.max(1, (int) Math.round(0.2 * n));
         int test = Math.max(1, (int) Math.round(0.2 * n));

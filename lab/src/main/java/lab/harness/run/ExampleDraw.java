@@ -1,8 +1,7 @@
 package lab.harness.run;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
+import lab.data.SeededShuffle;
 
 /**
  * Which examples a seed sees: a seeded shuffle of the subset, first {@code n} taken. The same
@@ -18,14 +17,7 @@ final class ExampleDraw {
         if (n == null || n >= subset.size()) {
             return List.copyOf(subset);
         }
-        List<T> shuffled = new ArrayList<>(subset);
-        SplittableRandom rng = new SplittableRandom(seed);
-        for (int i = shuffled.size() - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            T t = shuffled.get(i);
-            shuffled.set(i, shuffled.get(j));
-            shuffled.set(j, t);
-        }
+        List<T> shuffled = SeededShuffle.shuffled(subset, seed);
         return List.copyOf(shuffled.subList(0, n));
     }
 }
