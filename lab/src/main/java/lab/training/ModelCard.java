@@ -223,11 +223,14 @@ public final class ModelCard {
         s.append("- IOI: \"When {A} and {B} went to the {place}, {B} gave a {object} to {A}\" over ")
                 .append(WordLists.IOI_TEMPLATES.size() - WordLists.HELD_OUT_IOI_TEMPLATES).append(" templates; ")
                 .append(WordLists.HELD_OUT_IOI_TEMPLATES).append(" templates and ").append(f.config().world().heldOutNames())
-                .append(" names never occur in IOI training sentences (the names do occur in induction sequences). Of the IOI")
-                .append(" sentences, 10% use training names in training templates, 40% put any other word (never a held-out")
-                .append(" name) in the name slots, and 50% are template-free: random filler words around")
-                .append(" \"{A} and {B} ... , {S} ... to\", so that the circuit copies")
-                .append(" whichever token was mentioned once instead of recalling a memorised name in a memorised position;\n");
+                .append(" names never occur in IOI training sentences (the names do occur in induction sequences and as")
+                .append(" answers of single-name copying). Of the documents of the IOI share, 8.5% use training names in")
+                .append(" training templates, 34% put any other word (never a held-out name) in the name slots, 42.5% are")
+                .append(" template-free: random filler words around \"{A} and {B} ... , {S} ... to\", so that the circuit")
+                .append(" copies whichever token was mentioned once instead of recalling a memorised name in a memorised")
+                .append(" position; and 15% are single-name copying, \"... {N} ... , ... to {N}\" with random filler and")
+                .append(" exactly one name, any of all the names (held-out ones included), so that every name is an ordinary")
+                .append(" output of copying at \"to\" (no second name, nothing repeated: not an IOI sentence);\n");
         s.append("- facts: ").append(f.config().world().entities()).append(" made-up countries, each with a capital and one of ")
                 .append(f.config().world().languages()).append(" languages, each fact in three phrasings.\n\n");
         s.append("## Tokenizer\n\n");

@@ -8,12 +8,13 @@ import java.util.SplittableRandom;
  * The training data: batch {@code step} is a pure function of (seed, step), so a resumed run sees
  * exactly the batches an uninterrupted one would. A row is {@code context + 1} tokens of packed
  * documents (induction sequences, IOI sentences with their answer, facts with theirs), each
- * opened by {@code <|endoftext|>}. Of the IOI sentences, 10% are training templates with training
- * names, 40% the same templates with any other word in the name slots, 50% template-free
- * sentences of random filler ({@link IoiFillerTask}): the circuit must copy whichever token was
- * mentioned once, not recall a memorised name in a memorised position (with more training names
- * among the answers, the model falls back on a training name when a held-out name in a held-out
- * template gives it a weaker signal). Held-out names never occur
+ * opened by {@code <|endoftext|>}. Of the documents of the IOI share, 15% are single-name copying
+ * ({@link NameCopyTask}, every name an answer, held-out ones included: without it held-out names
+ * were never an answer at "to" and the model fell back on a training name when a held-out name in
+ * a held-out template gave it a weaker signal); of the rest, 10% are training templates with
+ * training names, 40% the same templates with any other word in the name slots, 50%
+ * template-free sentences of random filler ({@link IoiFillerTask}): the circuit must copy
+ * whichever token was mentioned once, not recall a memorised name in a memorised position. Held-out names never occur
  * in IOI sentences, nor does any held-out template (its words may, as random filler); some rows start mid-document, without it, so that prompts work
  * with and without a BOS.
  */
@@ -26,6 +27,7 @@ public final class TrainingStream {
     private final IoiTask ioi;
     private final IoiTask ioiAnyWords;
     private final IoiFillerTask ioiFiller;
+    private final NameCopyTask nameCopy;
     private final FactsTask facts;
     private final Vocabulary vocab;
 
@@ -39,6 +41,7 @@ public final class TrainingStream {
         this.ioi = new IoiTask(world.trainNames(), world.trainTemplates(), world.places(), world.objects());
         this.ioiAnyWords = new IoiTask(world.ioiSlotWords(), world.trainTemplates(), world.places(), world.objects());
         this.ioiFiller = new IoiFillerTask(world.ioiSlotWords(), world.ioiFillerWords());
+        this.nameCopy = new NameCopyTask(WordLists.NAMES, world.ioiFillerWords());
         this.facts = new FactsTask(world);
     }
 
@@ -79,6 +82,11 @@ public final class TrainingStream {
         }
         if (u < curriculum.induction() + curriculum.ioi()) {
             double kind = rng.nextDouble();
+            if (kind >= 0.85) {
+                String[] copy = nameCopy.sample(rng);
+                return vocab.encode(copy[0] + " " + copy[1]);
+            }
+            kind /= 0.85;
             IoiTask.Prompt p = kind < 0.1 ? ioi.sample(rng) : kind < 0.5 ? ioiAnyWords.sample(rng) : ioiFiller.sample(rng);
             return vocab.encode(p.prompt() + " " + p.answer());
         }

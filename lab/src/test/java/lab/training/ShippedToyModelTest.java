@@ -63,9 +63,8 @@ class ShippedToyModelTest {
         assertTrue(card.at("/claims/induction/best_score").asDouble() >= 0.5);
         assertTrue(card.at("/claims/induction/second_repeat_loss").asDouble() <= 1.0);
         assertTrue(card.at("/claims/facts_recall/top1").asDouble() >= 0.95);
-        // the IOI target (>= 95% on held-out names in held-out templates) is not met yet: the card says so
-        assertEquals(card.at("/claims/ioi_held_out_names_and_templates/top1").asDouble() >= 0.95,
-                card.at("/claims/all_hold").asBoolean());
+        assertTrue(card.at("/claims/ioi_held_out_names_and_templates/top1").asDouble() >= 0.95);
+        assertTrue(card.at("/claims/all_hold").asBoolean());
         assertTrue(Files.readString(MODEL.resolve("README.md")).contains("## Claims, as measured"));
     }
 
@@ -132,12 +131,11 @@ class ShippedToyModelTest {
     }
 
     /**
-     * Held-out names in held-out templates. The issue asks for >= 95%; the shipped model reaches
-     * about 84% on the card (names alone ~93%, templates alone ~99%), so this checks that the card's
-     * figure is what an independent measurement finds, not the target.
+     * Held-out names in held-out templates: the issue's >= 95%, measured independently of the card
+     * (its own prompts, drawn here), and the card's figure near what this finds.
      */
     @Test
-    void ioiOnHeldOutNamesAndTemplatesMatchesTheCard() throws Exception {
+    void ioiOnHeldOutNamesAndTemplatesReaches95Percent() throws Exception {
         double onCard = TrainConfig.JSON.readTree(MODEL.resolve("model_card.json").toFile())
                 .at("/claims/ioi_held_out_names_and_templates/top1").asDouble();
         List<String> names = strings(world.get("ioi_held_out_names"));
@@ -146,7 +144,7 @@ class ShippedToyModelTest {
         List<String> objects = strings(world.get("objects"));
         Random rng = new Random(99);
         int correct = 0;
-        int n = 120;
+        int n = 200;
         for (int i = 0; i < n; i++) {
             String a = names.get(rng.nextInt(names.size()));
             String b;
@@ -160,7 +158,7 @@ class ShippedToyModelTest {
         }
         double measured = (double) correct / n;
         assertTrue(Math.abs(measured - onCard) < 0.1, "independent " + measured + " vs card " + onCard);
-        assertTrue(measured >= 0.75, correct + " of " + n);
+        assertTrue(measured >= ToyClaims.MIN_IOI_ACCURACY, correct + " of " + n);
     }
 
     @Test

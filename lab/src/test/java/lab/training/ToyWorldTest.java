@@ -92,6 +92,26 @@ class ToyWorldTest {
     }
 
     @Test
+    void nameCopyingHasExactlyOneNameWhichIsTheAnswerAndReachesHeldOutNames() {
+        ToyWorld w = ToyWorld.generate(TOY.world(), TOY.seed());
+        NameCopyTask task = new NameCopyTask(WordLists.NAMES, w.ioiFillerWords());
+        SplittableRandom rng = new SplittableRandom(3);
+        Set<String> names = new HashSet<>(WordLists.NAMES);
+        Set<String> answers = new HashSet<>();
+        for (int i = 0; i < 3000; i++) {
+            String[] s = task.sample(rng);
+            List<String> words = ToyWorld.words(s[0]);
+            assertEquals(1, words.stream().filter(names::contains).count(), s[0]);
+            assertTrue(words.contains(s[1]), s[0]);
+            assertEquals("to", words.get(words.size() - 1));
+            assertEquals(1, words.stream().filter("to"::equals).count(), s[0]);
+            w.vocabulary().encode(s[0] + " " + s[1]);
+            answers.add(s[1]);
+        }
+        assertTrue(answers.containsAll(w.heldOutNames()), "every held-out name is an answer");
+    }
+
+    @Test
     void inductionSequencesVaryPeriodAndOffsetAndRepeatExactly() {
         ToyWorld w = ToyWorld.generate(TOY.world(), TOY.seed());
         InductionTask task = new InductionTask(w.vocabulary().plainWordIds(), 3, 24, 12);
