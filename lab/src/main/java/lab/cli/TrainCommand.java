@@ -57,6 +57,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
+    @Option(names = "--mlflow", defaultValue = "mlruns", paramLabel = "PATH|URI|false",
+            description = "Where the finished run is logged: an MLflow file store (default: ${DEFAULT-VALUE}), an http(s)"
+                    + " tracking server, or false.")
+    String mlflow;
+
     @Override
     public Integer call() throws IOException {
         TrainConfig config = TrainConfig.read(configFile);
@@ -107,6 +112,10 @@ final class TrainCommand implements Callable<Integer> {
                     Files.size(output.resolve("model.safetensors")), Corpus.sha256(output.resolve("world.json")), result,
                     new ModelCard.Throughput(tokensPerSecond, matmul, trainFlops), report);
             ModelCard.write(output, facts);
+            if (!mlflow.equalsIgnoreCase("false")) {
+                String runId = lab.harness.training.TrainingRunTracking.log(mlflow, configFile, run, output);
+                System.out.println("logged to MLflow (" + mlflow + ") as run " + runId);
+            }
             System.out.printf(Locale.ROOT, "trained %d steps in %.0f s (%.0f tokens/s, %.1f%% of the matmul rate);"
                             + " loss %.3f -> %.3f; model in %s%n", result.steps(), result.seconds(), tokensPerSecond,
                     100 * trainFlops / matmul, result.firstLoss(), result.finalLoss(), output);

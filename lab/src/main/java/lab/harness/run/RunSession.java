@@ -74,7 +74,7 @@ final class RunSession implements AutoCloseable {
                 spec = spec.withGitCommit(provenance.git().commit());
             }
             tracker = RunTrackers.start(config.output().mlflow().trackingTarget().get(), spec);
-            tracker.logParams(TrackingRecords.params(config.tree()));
+            tracker.logParams(lab.tracking.ConfigParams.flatten(config.tree()));
         }
         return new RunSession(dir, status, log, profiler, tracker);
     }

@@ -1,8 +1,6 @@
 package lab.harness.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,23 +17,6 @@ import lab.tracking.MlflowNames;
 final class TrackingRecords {
 
     private TrackingRecords() {
-    }
-
-    static Map<String, String> params(JsonNode config) {
-        Map<String, String> out = new LinkedHashMap<>();
-        flatten("", config, out);
-        return out;
-    }
-
-    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
-        if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
-            }
-        } else {
-            out.put(MlflowNames.sanitizeKey(prefix), node.isTextual() ? node.asText() : node.toString());
-        }
     }
 
     static List<MetricPoint> metrics(Summary summary, long timestampMillis) {
