@@ -211,8 +211,7 @@ public final class ModelCard {
         s.append("- Data: world.json SHA-256 `").append(f.worldSha256()).append("`; chained SHA-256 of every training batch `")
                 .append(t.dataSha256()).append("`.\n\n");
         s.append("Reproduce: `scripts/harness train ").append(f.configFile()).append(" --fresh`. The same seed gives the same")
-                .append(" data (the batch hash above) and, on the same machine and thread count, the same weights, unless a")
-                .append(" step with a non-finite gradient (rare, not reproducible, skipped when it occurs) falls differently.")
+                .append(" data (the batch hash above) and, on the same machine and thread count, the same weights.")
                 .append(" A re-run without `--fresh` resumes from the checkpoint in the run folder.\n\n");
         s.append("## Curriculum\n\n");
         s.append("Rows of ").append(m.contextLength()).append(" tokens pack documents, each opened by `<|endoftext|>`")

@@ -60,7 +60,7 @@ public final class Attention {
         // scores and softmax in float32 whatever the weights' dtype, as HF does for half precision
         NDArray scores = q.transpose(0, 2, 1, 3).toType(DataType.FLOAT32, false)
                 .matMul(k.transpose(0, 2, 3, 1).toType(DataType.FLOAT32, false))
-                .mul(scale)
+                .mul(Ops.scalar(q, scale, DataType.FLOAT32))
                 .add(pass.attentionMask(positions, window));
         scores = pass.hook(prefix + ".hook_attn_scores", scores);
         NDArray pattern = pass.hook(prefix + ".hook_pattern", scores.softmax(-1).toType(dtype, false));

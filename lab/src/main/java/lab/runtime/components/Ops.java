@@ -1,6 +1,7 @@
 package lab.runtime.components;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 
 /**
@@ -26,10 +27,25 @@ public final class Ops {
         return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
     }
 
-    /** GPT-2's tanh approximation of GELU ({@code gelu_new}). */
+    /**
+     * A 0-d constant of {@code like}'s dtype, made by libtorch. DJL's {@code x.mul(0.5)} wraps the
+     * number in an array over a Java direct buffer and closes it right after the op; autograd keeps
+     * the tensor for the backward pass, whose memory the garbage collector may by then have freed
+     * and reused: the gradient reads garbage (rarely, non-reproducibly, sometimes non-finite).
+     */
+    public static NDArray scalar(NDArray like, double value) {
+        return scalar(like, value, like.getDataType());
+    }
+
+    /** As {@link #scalar(NDArray, double)}, of the given dtype. */
+    public static NDArray scalar(NDArray like, double value, ai.djl.ndarray.types.DataType dtype) {
+        return like.getManager().full(new Shape(), (float) value, dtype);
+    }
+
+    /** GPT-2's tanh approximation of GELU ({@code gelu_new}); constants via {@link #scalar}. */
     public static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI);
-        return x.mul(0.5).mul(inner.tanh().add(1));
+        NDArray inner = x.add(x.pow(scalar(x, 3)).mul(scalar(x, 0.044715))).mul(scalar(x, SQRT_2_OVER_PI));
+        return x.mul(scalar(x, 0.5)).mul(inner.tanh().add(scalar(x, 1)));
     }
 
     /** Exact GELU, {@code x * Phi(x)}. */
