@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import lab.runtime.components.Ops;
 
 /**
  * Hook functions for the usual interventions. Each computes its result from the activation it
@@ -35,7 +36,7 @@ public final class Interventions {
             long[] shape = new long[x.getShape().dimension()];
             java.util.Arrays.fill(shape, 1);
             shape[headAxis] = heads;
-            NDArray f = x.getManager().create(factors, new Shape(shape)).toType(x.getDataType(), false);
+            NDArray f = Ops.owned(x.getManager(), factors, new Shape(shape)).toType(x.getDataType(), false);
             return x.mul(f);
         };
     }
@@ -76,7 +77,7 @@ public final class Interventions {
             java.util.Arrays.fill(shape, 1);
             shape[0] = rows;
             shape[headAxis] = heads;
-            NDArray f = x.getManager().create(flat, new Shape(shape)).toType(x.getDataType(), false);
+            NDArray f = Ops.owned(x.getManager(), flat, new Shape(shape)).toType(x.getDataType(), false);
             if (position == ALL_POSITIONS) {
                 return x.mul(f);
             }
@@ -91,7 +92,7 @@ public final class Interventions {
             long[] posShape = new long[x.getShape().dimension()];
             java.util.Arrays.fill(posShape, 1);
             posShape[1] = length;
-            NDArray mask = x.getManager().create(onehot, new Shape(posShape)).toType(x.getDataType(), false);
+            NDArray mask = Ops.owned(x.getManager(), onehot, new Shape(posShape)).toType(x.getDataType(), false);
             return x.add(x.mul(f.sub(1)).mul(mask));
         };
     }
@@ -126,7 +127,7 @@ public final class Interventions {
             long[] maskShape = new long[xs.dimension()];
             java.util.Arrays.fill(maskShape, 1);
             maskShape[1] = length;
-            NDArray keep = x.getManager().create(invert(chosen), new Shape(maskShape)).broadcast(xs);
+            NDArray keep = Ops.owned(x.getManager(), invert(chosen), new Shape(maskShape)).broadcast(xs);
             // built from x, so that the copy (and the result of where, called on x) land in the
             // forward's scope rather than in the source's manager
             NDArray patch = x.zerosLike().add(source.toDevice(x.getDevice(), false).toType(x.getDataType(), false));

@@ -40,8 +40,9 @@ class NativeMemoryTest {
             assertEquals(modelArrays, model.weights().manager().getManagedArrays().size(), "arrays left in the model's manager");
             assertEquals(callerArrays, caller.getManagedArrays().size(), "arrays left in the caller's manager");
             long growthKb = residentKbAfterGc() - rssAfterWarmup;
-            // one forward's activations here are ~250 kB, so 1000 leaked forwards would hold ~250 MB
-            assertTrue(growthKb < 16 * 1024, "resident memory grew by " + growthKb + " kB over 1000 forwards");
+            // one forward's activations here are ~250 kB, so 1000 leaked forwards would hold ~250 MB; the
+            // bound leaves room for JIT code and allocator arenas that other tests in this JVM warm up
+            assertTrue(growthKb < 64 * 1024, "resident memory grew by " + growthKb + " kB over 1000 forwards");
         }
     }
 

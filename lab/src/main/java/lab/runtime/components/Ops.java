@@ -42,6 +42,24 @@ public final class Ops {
         return like.getManager().full(new Shape(), (float) value, dtype);
     }
 
+    /**
+     * A tensor of Java values in storage libtorch owns. {@code manager.create(float[])} makes a
+     * tensor over a Java direct buffer that only its one handle keeps alive; autograd may keep the
+     * tensor for the backward pass after that handle is closed and the GC has freed the buffer.
+     */
+    public static NDArray owned(ai.djl.ndarray.NDManager manager, float[] values, Shape shape) {
+        try (NDArray borrowed = manager.create(values, shape)) {
+            return borrowed.duplicate();
+        }
+    }
+
+    /** As {@link #owned(ai.djl.ndarray.NDManager, float[], Shape)} for booleans. */
+    public static NDArray owned(ai.djl.ndarray.NDManager manager, boolean[] values, Shape shape) {
+        try (NDArray borrowed = manager.create(values, shape)) {
+            return borrowed.duplicate();
+        }
+    }
+
     /** GPT-2's tanh approximation of GELU ({@code gelu_new}); constants via {@link #scalar}. */
     public static NDArray geluTanh(NDArray x) {
         NDArray inner = x.add(x.pow(scalar(x, 3)).mul(scalar(x, 0.044715))).mul(scalar(x, SQRT_2_OVER_PI));
