@@ -7,7 +7,7 @@ import java.util.Locale;
  * Draws a {@link HeatmapData} as inline SVG for the HTML report: one {@code <rect class="cell">}
  * per cell carrying its row label, column label and value as data attributes (read by the page's
  * script for the hover tooltip), a native {@code <title>} tooltip as fallback when scripts are off,
- * labelled axes and a colour bar. Colours come from the same {@link DivergingColorScale} as the PNG.
+ * labelled axes and a colour bar. Colours come from the same {@link ColorScale} as the PNG.
  *
  * <p>The SVG is built on the server rather than by script so that the picture is there even with
  * scripts disabled and so that tests can count cells in the HTML.
@@ -30,7 +30,7 @@ final class HeatmapSvg {
      *           document-wide
      */
     static String render(HeatmapData data, String id) {
-        DivergingColorScale scale = DivergingColorScale.symmetricFor(data);
+        ColorScale scale = ColorScale.forMap(data);
         int rows = data.rows();
         int cols = data.cols();
         int cellW = clamp(MAX_GRID_WIDTH / cols, 6, 44);
@@ -78,7 +78,7 @@ final class HeatmapSvg {
         return svg.toString();
     }
 
-    private static void appendCells(StringBuilder svg, HeatmapData data, DivergingColorScale scale,
+    private static void appendCells(StringBuilder svg, HeatmapData data, ColorScale scale,
                                     int left, int top, int cellW, int cellH) {
         for (int r = 0; r < data.rows(); r++) {
             String rowLabel = data.rowLabels().get(r);
@@ -123,7 +123,7 @@ final class HeatmapSvg {
         }
     }
 
-    private static void appendColorBar(StringBuilder svg, String id, DivergingColorScale scale,
+    private static void appendColorBar(StringBuilder svg, String id, ColorScale scale,
                                        String valueLabel, int x, int y, int height) {
         String gradientId = id + "-scale";
         svg.append("<defs><linearGradient id=\"").append(Html.escape(gradientId))
@@ -131,24 +131,25 @@ final class HeatmapSvg {
         for (int i = 0; i < GRADIENT_STOPS; i++) {
             double t = i / (double) (GRADIENT_STOPS - 1);
             svg.append("<stop offset=\"").append(num(t)).append("\" stop-color=\"")
-                    .append(scale.hexOf(-scale.limit() + 2 * scale.limit() * t)).append("\"/>");
+                    .append(scale.hexOf(scale.low() + (scale.high() - scale.low()) * t)).append("\"/>");
         }
         svg.append("</linearGradient></defs>\n");
         svg.append("<rect class=\"colorbar\" x=\"").append(x).append("\" y=\"").append(y)
                 .append("\" width=\"").append(BAR_WIDTH).append("\" height=\"").append(height)
                 .append("\" fill=\"url(#").append(Html.escape(gradientId)).append(")\"/>\n");
         int labelX = x + BAR_WIDTH + 5;
-        svg.append(text(labelX, y + 9, "tick", "start", null, ValueFormat.format(scale.limit())));
-        svg.append(text(labelX, y + height / 2.0 + 4, "tick", "start", null, "0"));
-        svg.append(text(labelX, y + height, "tick", "start", null, ValueFormat.format(-scale.limit())));
+        svg.append(text(labelX, y + 9, "tick", "start", null, ValueFormat.format(scale.high())));
+        svg.append(text(labelX, y + height / 2.0 + 4, "tick", "start", null,
+                ValueFormat.format((scale.low() + scale.high()) / 2)));
+        svg.append(text(labelX, y + height, "tick", "start", null, ValueFormat.format(scale.low())));
         double nameX = labelX + barLabelWidth(scale) + 12;
         double nameY = y + height / 2.0;
         svg.append(text(nameX, nameY, "axis-name", "middle",
                 "rotate(90 " + num(nameX) + " " + num(nameY) + ")", valueLabel));
     }
 
-    private static double barLabelWidth(DivergingColorScale scale) {
-        return ValueFormat.format(-scale.limit()).length() * CHAR_PX;
+    private static double barLabelWidth(ColorScale scale) {
+        return Math.max(ValueFormat.format(scale.low()).length(), ValueFormat.format(scale.high()).length()) * CHAR_PX;
     }
 
     private static String text(double x, double y, String cssClass, String anchor, String transform, String content) {
