@@ -21,6 +21,8 @@ final class HeatmapSvg {
     private static final int BAR_GAP = 24;
     private static final int BAR_WIDTH = 14;
     private static final int GRADIENT_STOPS = 21;
+    /** Maps with at most this many rows and columns get cells big enough to print their values in. */
+    static final int MAX_LABELLED_CELLS = 12;
 
     private HeatmapSvg() {
     }
@@ -33,8 +35,9 @@ final class HeatmapSvg {
         ColorScale scale = ColorScale.forMap(data);
         int rows = data.rows();
         int cols = data.cols();
-        int cellW = clamp(MAX_GRID_WIDTH / cols, 6, 44);
-        int cellH = clamp(MAX_GRID_HEIGHT / rows, 6, 32);
+        boolean printValues = rows <= MAX_LABELLED_CELLS && cols <= MAX_LABELLED_CELLS;
+        int cellW = printValues ? clamp(MAX_GRID_WIDTH / cols, 60, 72) : clamp(MAX_GRID_WIDTH / cols, 6, 44);
+        int cellH = printValues ? clamp(MAX_GRID_HEIGHT / rows, 34, 44) : clamp(MAX_GRID_HEIGHT / rows, 6, 32);
         int gridW = cellW * cols;
         int gridH = cellH * rows;
 
@@ -64,6 +67,9 @@ final class HeatmapSvg {
                 .append(">\n");
 
         appendCells(svg, data, scale, left, top, cellW, cellH);
+        if (printValues) {
+            appendCellValues(svg, data, scale, left, top, cellW, cellH);
+        }
         svg.append("<rect class=\"frame\" x=\"").append(left).append("\" y=\"").append(top)
                 .append("\" width=\"").append(gridW).append("\" height=\"").append(gridH).append("\"/>\n");
         appendRowLabels(svg, data.rowLabels(), rowStep, left, top, cellH);
@@ -98,6 +104,20 @@ final class HeatmapSvg {
                         .append(Html.escape(data.rowAxisName() + " " + rowLabel + ", " + data.colAxisName()
                                 + " " + colLabel + ": " + shown))
                         .append("</title></rect>\n");
+            }
+        }
+    }
+
+    /** Each cell's value written in it, light on dark fills; the text lets hovering pass through to the cell. */
+    private static void appendCellValues(StringBuilder svg, HeatmapData data, ColorScale scale,
+                                         int left, int top, int cellW, int cellH) {
+        for (int r = 0; r < data.rows(); r++) {
+            for (int c = 0; c < data.cols(); c++) {
+                double v = data.value(r, c);
+                java.awt.Color fill = scale.colorOf(v);
+                boolean dark = 0.299 * fill.getRed() + 0.587 * fill.getGreen() + 0.114 * fill.getBlue() < 140;
+                svg.append(text(left + (c + 0.5) * cellW, top + (r + 0.5) * cellH + 4,
+                        dark ? "cell-value on-dark" : "cell-value", "middle", null, ValueFormat.format(v, 3)));
             }
         }
     }

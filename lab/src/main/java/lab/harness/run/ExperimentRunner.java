@@ -110,7 +110,8 @@ public final class ExperimentRunner {
                 Summary summary = SeedLevelSummarizer.summarize(recorder.table());
                 SummaryWriter.write(summary, dir);
                 List<HeatmapData> maps = HeatmapAssembler.assemble(summary, experiment.maps(), metrics);
-                RunFigures.write(dir, dir.getFileName().toString(), reportMetadata(config, m), summary, maps);
+                RunFigures.write(dir, dir.getFileName().toString(), reportMetadata(config, m), summary, maps,
+                        TopEffects.rank(recorder.table(), summary, metrics, TopEffects.SHOWN));
                 session.logSummary(summary, recorder.table());
             }
         }
