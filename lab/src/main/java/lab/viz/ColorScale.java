@@ -33,6 +33,17 @@ public interface ColorScale {
         return String.format("#%02x%02x%02x", c.getRed(), c.getGreen(), c.getBlue());
     }
 
+    /**
+     * A scale's limit checked (finite, >= 0) and widened from 0 (an all-zero map) to 1, so that
+     * zeros still come out white instead of dividing by zero.
+     */
+    static double usableLimit(double limit) {
+        if (Double.isNaN(limit) || Double.isInfinite(limit) || limit < 0) {
+            throw new IllegalArgumentException("limit must be finite and >= 0, was " + limit);
+        }
+        return limit == 0 ? 1 : limit;
+    }
+
     /** Linear interpolation between evenly spaced stops, t in [0, 1] (clamped). */
     static Color interpolate(Color[] stops, double t) {
         double pos = Math.max(0, Math.min(1, t)) * (stops.length - 1);

@@ -29,10 +29,7 @@ public final class DivergingColorScale implements ColorScale {
      *              to 1 so that zeros still come out white instead of dividing by zero
      */
     public DivergingColorScale(double limit) {
-        if (Double.isNaN(limit) || Double.isInfinite(limit) || limit < 0) {
-            throw new IllegalArgumentException("limit must be finite and >= 0, was " + limit);
-        }
-        this.limit = limit == 0 ? 1 : limit;
+        this.limit = ColorScale.usableLimit(limit);
     }
 
     /** The scale with symmetric limits ±max|value| of the given map. */

@@ -23,10 +23,7 @@ public final class SequentialColorScale implements ColorScale {
 
     /** @param limit the value drawn darkest; zero (an all-zero map) is widened to 1 so zeros stay white */
     public SequentialColorScale(double limit) {
-        if (Double.isNaN(limit) || Double.isInfinite(limit) || limit < 0) {
-            throw new IllegalArgumentException("limit must be finite and >= 0, was " + limit);
-        }
-        this.limit = limit == 0 ? 1 : limit;
+        this.limit = ColorScale.usableLimit(limit);
     }
 
     /** The scale from 0 to the map's largest value. */

@@ -69,6 +69,62 @@ class AnswerSpanTest {
     }
 
     @Test
+    void scorerRunsTeacherForcedRowsPaddedAtTheEndAndReadsAnyPrompt() {
+        try (HookedTransformer model = Fixtures.load("gpt2-tiny"); NDManager m = NDManager.newBaseManager()) {
+            ExamplePreparer preparer = new ExamplePreparer(model.tokenizer(), true, model.config().contextLength(),
+                    AnswerSpan.FULL);
+            String corrupt = "When Mary and John went to the store, Mary gave a";
+            PreparedExample ex = preparer.prepare(new Prompt("p", "g", PROMPT, corrupt, " lemonade", " drink"), "test");
+            long[] prompt = ex.corrupt();
+            long[] target = ex.targetTokens();
+            long[] foil = ex.foilTokens();
+            AnswerScorer scorer = AnswerScorer.forCorrupt(ex);
+            long[][] rows = scorer.tokenRows();
+            assertEquals(2, scorer.rowsPerRun());
+            assertEquals(prompt.length + Math.max(target.length, foil.length) - 1, scorer.sequenceLength());
+            assertEquals(prompt.length - 1, scorer.lastPromptPosition());
+            for (int i = 0; i < prompt.length; i++) {
+                assertEquals(prompt[i], rows[0][i]);
+                assertEquals(prompt[i], rows[1][i]);
+            }
+            for (int i = 0; i < target.length - 1; i++) {
+                assertEquals(target[i], rows[0][prompt.length + i]);
+            }
+            for (int i = 0; i < foil.length - 1; i++) {
+                assertEquals(foil[i], rows[1][prompt.length + i]);
+            }
+            // three runs of the corrupt prompt in one batch read the same as one plain forward per answer
+            NDArray batch = scorer.repeatRuns(scorer.tokens(model, m), 3);
+            var readings = scorer.read(model.run(m, batch, scorer.readingAnswers(RunOptions.defaults())).output());
+            PreparedExample asClean = new PreparedExample("p", "g", prompt, prompt, target, foil);
+            Reading byHand = Reading.of(model, m, asClean, null);
+            assertEquals(3, readings.size());
+            for (var r : readings) {
+                assertEquals(byHand.target - byHand.foil, r.answerDiff(), 1e-4);
+                assertEquals(byHand.target, r.targetLogProb(), 1e-4);
+            }
+        }
+    }
+
+    @Test
+    void positionLastActsOnThePromptsLastTokenInEveryRow() throws Exception {
+        try (HookedTransformer model = Fixtures.load("gpt2-tiny"); NDManager m = NDManager.newBaseManager()) {
+            PreparedExample ex = new ExamplePreparer(model.tokenizer(), true, model.config().contextLength(), AnswerSpan.FULL)
+                    .prepare(new Prompt("p", "g", PROMPT, PROMPT, " drink", " Mary"), "test");
+            List<Map<String, Double>> got = new ArrayList<>();
+            HeadsZero.fromParams(new ObjectMapper().readTree("{\"scales\": [0.0], \"heads\": [[0, 1]], \"position\": \"last\"}"))
+                    .run(model, ex, List.of(AnswerMetrics.LOGIT_DIFF), (c, v, b) -> got.add(v));
+            int last = ex.clean().length - 1;
+            Reading byHand = Reading.of(model, m, ex, Hook.replacing("blocks.0.attn.hook_z", z -> {
+                NDArray kept = z.duplicate();
+                kept.set(new NDIndex(":, {}, 1, :", last), 0f);
+                return kept;
+            }));
+            assertEquals(byHand.target - byHand.foil, got.get(0).get(AnswerMetrics.LOGIT_DIFF), 1e-4);
+        }
+    }
+
+    @Test
     void aMultiTokenAnswerWithoutSpanFullIsOneClearError() {
         try (HookedTransformer model = Fixtures.load("gpt2-tiny")) {
             ExamplePreparer single = new ExamplePreparer(model.tokenizer(), true, model.config().contextLength());
