@@ -19,6 +19,14 @@ public interface Experiment {
     /** Which condition columns form 2-D maps worth drawing. */
     List<MapAxes> maps();
 
+    /**
+     * Whether {@link #run} reads answers of several tokens ({@code "span": "full"}) through
+     * {@link AnswerScorer}; an experiment that reads one-token answers only keeps the default.
+     */
+    default boolean scoresAnswerSpans() {
+        return false;
+    }
+
     /** Fails with a clear message if the parameters do not fit this model (e.g. a head that does not exist). */
     void check(ModelConfig model);
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import lab.experiments.metrics.AnswerMetrics;
+import lab.experiments.metrics.AnswerReading;
 import lab.runtime.ForwardResult;
 import lab.runtime.Hook;
 import lab.runtime.HookedTransformer;
@@ -20,12 +21,14 @@ import lab.runtime.RunOptions;
 /**
  * Scales one attention head at a time (its slice of {@code hook_z}, before W_O) by each of
  * {@code scales}; 0 zeroes it. Each layer's conditions run as one batch that starts at that layer
- * from the clean run's cached residual and unembeds only the last position, so nothing upstream
- * of the intervention is recomputed.
+ * from the clean run's cached residual and unembeds only the answer positions (the last one for
+ * one-token answers), so nothing upstream of the intervention is recomputed. Answers of several
+ * tokens ({@code span} full) are scored through {@link AnswerScorer}: each condition then runs the
+ * prompt + target and prompt + foil rows.
  *
  * <p>Parameters: {@code scales} (non-empty list of numbers), optional {@code heads} (list of
  * [layer, head]; default every head), {@code position} ("all", the default, or "last": scale the
- * head's output at the last position only), {@code batch_size} (rows per forward, default 64).
+ * head's output at the prompt's last position only), {@code batch_size} (rows per forward, default 64).
  */
 public final class HeadsZero implements Experiment {
 
@@ -94,6 +97,11 @@ public final class HeadsZero implements Experiment {
     }
 
     @Override
+    public boolean scoresAnswerSpans() {
+        return true;
+    }
+
+    @Override
     public void check(ModelConfig model) {
         if (heads == null) {
             return;
@@ -110,11 +118,12 @@ public final class HeadsZero implements Experiment {
     @Override
     public void run(HookedTransformer model, PreparedExample example, List<String> metrics, ResultSink sink) {
         Map<Integer, List<Integer>> byLayer = headsByLayer(model.config());
+        AnswerScorer scorer = AnswerScorer.forClean(example);
         try (NDManager m = NDManager.newBaseManager(model.device())) {
             String layers = byLayer.keySet().stream().map(String::valueOf).reduce((a, b) -> a + "|" + b).orElse("");
-            try (ForwardResult clean = model.run(m, model.tokens(m, example.clean()), RunOptions.defaults()
-                    .caching(Pattern.compile("blocks\\.(" + layers + ")\\.hook_resid_pre")).unembedOnly(-1))) {
-                AnswerMetrics answer = new AnswerMetrics(clean.output().toFloatArray(), example.target(), example.foil());
+            try (ForwardResult clean = model.run(m, scorer.tokens(model, m), scorer.readingAnswers(RunOptions.defaults()
+                    .caching(Pattern.compile("blocks\\.(" + layers + ")\\.hook_resid_pre"))))) {
+                AnswerMetrics answer = new AnswerMetrics(scorer.read(clean.output()).get(0));
                 Map<String, Double> baselines = Map.of(AnswerMetrics.CLEAN_LOGIT_DIFF, answer.cleanLogitDiff());
                 for (Map.Entry<Integer, List<Integer>> layer : byLayer.entrySet()) {
                     List<double[]> conditions = new ArrayList<>();
@@ -124,38 +133,41 @@ public final class HeadsZero implements Experiment {
                         }
                     }
                     NDArray resid = clean.cache().get("blocks." + layer.getKey() + ".hook_resid_pre");
-                    for (int from = 0; from < conditions.size(); from += batchSize) {
-                        List<double[]> chunk = conditions.subList(from, Math.min(conditions.size(), from + batchSize));
-                        runChunk(model, m, resid, layer.getKey(), chunk, answer, metrics, baselines, sink);
+                    // batch_size counts forward rows; a condition takes one run of the scorer's rows
+                    int perBatch = Math.max(1, batchSize / scorer.rowsPerRun());
+                    for (int from = 0; from < conditions.size(); from += perBatch) {
+                        List<double[]> chunk = conditions.subList(from, Math.min(conditions.size(), from + perBatch));
+                        runChunk(model, m, scorer, resid, layer.getKey(), chunk, answer, metrics, baselines, sink);
                     }
                 }
             }
         }
     }
 
-    private void runChunk(HookedTransformer model, NDManager m, NDArray resid, int layer, List<double[]> chunk,
-                          AnswerMetrics answer, List<String> metrics, Map<String, Double> baselines, ResultSink sink) {
+    private void runChunk(HookedTransformer model, NDManager m, AnswerScorer scorer, NDArray resid, int layer,
+                          List<double[]> chunk, AnswerMetrics answer, List<String> metrics, Map<String, Double> baselines,
+                          ResultSink sink) {
         int nHeads = model.config().nHeads();
         float[][] factors = new float[chunk.size()][nHeads];
         for (int r = 0; r < chunk.size(); r++) {
             java.util.Arrays.fill(factors[r], 1f);
             factors[r][(int) chunk.get(r)[0]] = (float) chunk.get(r)[1];
         }
-        RunOptions options = RunOptions.defaults().startAt(layer).unembedOnly(-1).withHooks(
+        float[][] rowFactors = scorer.perRow(factors);
+        RunOptions options = scorer.readingAnswers(RunOptions.defaults().startAt(layer).withHooks(
                 Hook.replacing("blocks." + layer + ".attn.hook_z", lastPositionOnly
-                        ? Interventions.scaleHeadsPerRowAt(factors, -1) : Interventions.scaleHeadsPerRow(2, factors)));
-        try (NDArray batch = resid.repeat(0, chunk.size()); ForwardResult r = model.run(m, batch, options)) {
-            float[] all = r.output().toFloatArray();
-            int vocab = model.config().vocabSize();
+                        ? Interventions.scaleHeadsPerRowAt(rowFactors, scorer.lastPromptPosition())
+                        : Interventions.scaleHeadsPerRow(2, rowFactors))));
+        try (NDArray batch = scorer.repeatRuns(resid, chunk.size()); ForwardResult r = model.run(m, batch, options)) {
+            List<AnswerReading> readings = scorer.read(r.output());
             for (int row = 0; row < chunk.size(); row++) {
-                float[] logits = java.util.Arrays.copyOfRange(all, row * vocab, (row + 1) * vocab);
                 Map<String, Object> condition = new LinkedHashMap<>();
                 condition.put("layer", layer);
                 condition.put("head", (int) chunk.get(row)[0]);
                 condition.put("scale", chunk.get(row)[1]);
                 Map<String, Double> values = new LinkedHashMap<>();
                 for (String metric : metrics) {
-                    values.put(metric, answer.value(metric, logits));
+                    values.put(metric, answer.value(metric, readings.get(row)));
                 }
                 sink.accept(condition, values, baselines);
             }

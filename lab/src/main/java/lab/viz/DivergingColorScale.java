@@ -10,13 +10,10 @@ import java.awt.Color;
  * magnitudes get equal saturation on both sides; values beyond the limit are clamped. The stops are
  * ColorBrewer's RdBu (colour-blind safe) with a pure white centre. NaN maps to a neutral grey.
  *
- * <p>The same instance colours the PNG (via {@link HeatmapPng}) and the HTML report, so both media
- * agree cell for cell.
+ * <p>Signed metrics get this scale, those that cannot be negative a {@link SequentialColorScale}
+ * ({@link ColorScale#forMap}). The same instance colours the PNG and the HTML report.
  */
-public final class DivergingColorScale {
-
-    /** Colour of a cell without a value. */
-    public static final Color MISSING = new Color(0xBDBDBD);
+public final class DivergingColorScale implements ColorScale {
 
     // From -1 (most negative) to +1 (most positive), evenly spaced.
     private static final Color[] STOPS = {
@@ -32,10 +29,7 @@ public final class DivergingColorScale {
      *              to 1 so that zeros still come out white instead of dividing by zero
      */
     public DivergingColorScale(double limit) {
-        if (Double.isNaN(limit) || Double.isInfinite(limit) || limit < 0) {
-            throw new IllegalArgumentException("limit must be finite and >= 0, was " + limit);
-        }
-        this.limit = limit == 0 ? 1 : limit;
+        this.limit = ColorScale.usableLimit(limit);
     }
 
     /** The scale with symmetric limits ±max|value| of the given map. */
@@ -47,27 +41,21 @@ public final class DivergingColorScale {
         return limit;
     }
 
+    @Override
+    public double low() {
+        return -limit;
+    }
+
+    @Override
+    public double high() {
+        return limit;
+    }
+
+    @Override
     public Color colorOf(double value) {
         if (Double.isNaN(value)) {
             return MISSING;
         }
-        double t = Math.max(-1, Math.min(1, value / limit));   // -1..1
-        double pos = (t + 1) / 2 * (STOPS.length - 1);          // 0..stops-1
-        int lo = Math.min((int) Math.floor(pos), STOPS.length - 2);
-        double f = pos - lo;
-        Color a = STOPS[lo];
-        Color b = STOPS[lo + 1];
-        return new Color(mix(a.getRed(), b.getRed(), f), mix(a.getGreen(), b.getGreen(), f),
-                mix(a.getBlue(), b.getBlue(), f));
-    }
-
-    /** CSS/SVG form, e.g. {@code #b2182b}. */
-    public String hexOf(double value) {
-        Color c = colorOf(value);
-        return String.format("#%02x%02x%02x", c.getRed(), c.getGreen(), c.getBlue());
-    }
-
-    private static int mix(int a, int b, double f) {
-        return (int) Math.round(a + (b - a) * f);
+        return ColorScale.interpolate(STOPS, (value / limit + 1) / 2);
     }
 }

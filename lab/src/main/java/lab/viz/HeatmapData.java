@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param colLabels    one label per column
  * @param values       rectangular matrix, rows x cols
  * @param valueLabel   what a cell's number means, e.g. "Δ logit diff"; names the colour bar
+ * @param sign         whether the values can be negative: picks a diverging or a sequential colour scale
  */
 public record HeatmapData(
         String title,
@@ -28,9 +29,11 @@ public record HeatmapData(
         List<String> rowLabels,
         List<String> colLabels,
         double[][] values,
-        String valueLabel) {
+        String valueLabel,
+        ValueSign sign) {
 
     public HeatmapData {
+        Objects.requireNonNull(sign, "sign");
         Objects.requireNonNull(title, "title");
         Objects.requireNonNull(rowAxisName, "rowAxisName");
         Objects.requireNonNull(colAxisName, "colAxisName");
@@ -60,6 +63,17 @@ public record HeatmapData(
             copy[r] = values[r].clone();
         }
         values = copy;
+    }
+
+    /** A map of signed values (the common case: effects and differences). */
+    public HeatmapData(String title, String rowAxisName, String colAxisName, List<String> rowLabels,
+                       List<String> colLabels, double[][] values, String valueLabel) {
+        this(title, rowAxisName, colAxisName, rowLabels, colLabels, values, valueLabel, ValueSign.SIGNED);
+    }
+
+    /** This map with the given value sign. */
+    public HeatmapData withSign(ValueSign newSign) {
+        return new HeatmapData(title, rowAxisName, colAxisName, rowLabels, colLabels, values, valueLabel, newSign);
     }
 
     /**
@@ -135,13 +149,13 @@ public record HeatmapData(
                 && title.equals(h.title) && rowAxisName.equals(h.rowAxisName)
                 && colAxisName.equals(h.colAxisName) && rowLabels.equals(h.rowLabels)
                 && colLabels.equals(h.colLabels) && java.util.Arrays.deepEquals(values, h.values)
-                && valueLabel.equals(h.valueLabel);
+                && valueLabel.equals(h.valueLabel) && sign == h.sign;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(title, rowAxisName, colAxisName, rowLabels, colLabels,
-                java.util.Arrays.deepHashCode(values), valueLabel);
+                java.util.Arrays.deepHashCode(values), valueLabel, sign);
     }
 
     @Override

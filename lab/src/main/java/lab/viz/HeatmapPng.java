@@ -27,8 +27,8 @@ import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.xy.DefaultXYZDataset;
 
 /**
- * Draws a {@link HeatmapData} as a PNG with JFreeChart: title, labelled axes, a diverging colour
- * scale centred on zero and a colour bar. Row 0 is at the top, as in a matrix and in the usual
+ * Draws a {@link HeatmapData} as a PNG with JFreeChart: title, labelled axes, its colour scale
+ * ({@link ColorScale#forMap}: diverging around zero, or sequential from zero) and a colour bar. Row 0 is at the top, as in a matrix and in the usual
  * layer x head plots, and the HTML report uses the same orientation.
  */
 public final class HeatmapPng {
@@ -84,7 +84,7 @@ public final class HeatmapPng {
     }
 
     static JFreeChart chart(HeatmapData data, int width, int height) {
-        DivergingColorScale colors = DivergingColorScale.symmetricFor(data);
+        ColorScale colors = ColorScale.forMap(data);
         PaintScale paintScale = new ScaleAdapter(colors);
 
         XYBlockRenderer renderer = new XYBlockRenderer();
@@ -113,7 +113,7 @@ public final class HeatmapPng {
         // Anti-aliased block edges leave faint seams between cells; text stays smooth.
         chart.setAntiAlias(false);
         chart.setTextAntiAlias(true);
-        chart.addSubtitle(colorBar(data, paintScale, colors.limit()));
+        chart.addSubtitle(colorBar(data, paintScale, colors));
         if (data.hasMissingCells()) {
             TextTitle note = new TextTitle("grey cells: n/a (no value)", new Font(Font.SANS_SERIF, Font.PLAIN, 11));
             note.setPosition(RectangleEdge.BOTTOM);
@@ -141,11 +141,11 @@ public final class HeatmapPng {
         return dataset;
     }
 
-    private static PaintScaleLegend colorBar(HeatmapData data, PaintScale scale, double limit) {
+    private static PaintScaleLegend colorBar(HeatmapData data, PaintScale scale, ColorScale colors) {
         NumberAxis axis = new NumberAxis(data.valueLabel());
-        axis.setRange(-limit, limit);
-        // Left to itself the axis ticks every 0.05 over ±0.6; about three ticks a side reads better.
-        axis.setTickUnit(new NumberTickUnit(niceStep(limit / 3)));
+        axis.setRange(colors.low(), colors.high());
+        // Left to itself the axis ticks every 0.05 over ±0.6; about three ticks a side of zero reads better.
+        axis.setTickUnit(new NumberTickUnit(niceStep(colors.high() / 3)));
         axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
         PaintScaleLegend legend = new PaintScaleLegend(scale, axis);
@@ -177,15 +177,15 @@ public final class HeatmapPng {
     }
 
     /** JFreeChart's view of the shared colour scale. */
-    private record ScaleAdapter(DivergingColorScale colors) implements PaintScale {
+    private record ScaleAdapter(ColorScale colors) implements PaintScale {
         @Override
         public double getLowerBound() {
-            return -colors.limit();
+            return colors.low();
         }
 
         @Override
         public double getUpperBound() {
-            return colors.limit();
+            return colors.high();
         }
 
         @Override

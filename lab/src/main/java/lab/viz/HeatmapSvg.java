@@ -7,7 +7,7 @@ import java.util.Locale;
  * Draws a {@link HeatmapData} as inline SVG for the HTML report: one {@code <rect class="cell">}
  * per cell carrying its row label, column label and value as data attributes (read by the page's
  * script for the hover tooltip), a native {@code <title>} tooltip as fallback when scripts are off,
- * labelled axes and a colour bar. Colours come from the same {@link DivergingColorScale} as the PNG.
+ * labelled axes and a colour bar. Colours come from the same {@link ColorScale} as the PNG.
  *
  * <p>The SVG is built on the server rather than by script so that the picture is there even with
  * scripts disabled and so that tests can count cells in the HTML.
@@ -21,6 +21,8 @@ final class HeatmapSvg {
     private static final int BAR_GAP = 24;
     private static final int BAR_WIDTH = 14;
     private static final int GRADIENT_STOPS = 21;
+    /** Maps with at most this many rows and columns get cells big enough to print their values in. */
+    static final int MAX_LABELLED_CELLS = 12;
 
     private HeatmapSvg() {
     }
@@ -30,11 +32,12 @@ final class HeatmapSvg {
      *           document-wide
      */
     static String render(HeatmapData data, String id) {
-        DivergingColorScale scale = DivergingColorScale.symmetricFor(data);
+        ColorScale scale = ColorScale.forMap(data);
         int rows = data.rows();
         int cols = data.cols();
-        int cellW = clamp(MAX_GRID_WIDTH / cols, 6, 44);
-        int cellH = clamp(MAX_GRID_HEIGHT / rows, 6, 32);
+        boolean printValues = rows <= MAX_LABELLED_CELLS && cols <= MAX_LABELLED_CELLS;
+        int cellW = printValues ? clamp(MAX_GRID_WIDTH / cols, 60, 72) : clamp(MAX_GRID_WIDTH / cols, 6, 44);
+        int cellH = printValues ? clamp(MAX_GRID_HEIGHT / rows, 34, 44) : clamp(MAX_GRID_HEIGHT / rows, 6, 32);
         int gridW = cellW * cols;
         int gridH = cellH * rows;
 
@@ -64,6 +67,9 @@ final class HeatmapSvg {
                 .append(">\n");
 
         appendCells(svg, data, scale, left, top, cellW, cellH);
+        if (printValues) {
+            appendCellValues(svg, data, scale, left, top, cellW, cellH);
+        }
         svg.append("<rect class=\"frame\" x=\"").append(left).append("\" y=\"").append(top)
                 .append("\" width=\"").append(gridW).append("\" height=\"").append(gridH).append("\"/>\n");
         appendRowLabels(svg, data.rowLabels(), rowStep, left, top, cellH);
@@ -78,7 +84,7 @@ final class HeatmapSvg {
         return svg.toString();
     }
 
-    private static void appendCells(StringBuilder svg, HeatmapData data, DivergingColorScale scale,
+    private static void appendCells(StringBuilder svg, HeatmapData data, ColorScale scale,
                                     int left, int top, int cellW, int cellH) {
         for (int r = 0; r < data.rows(); r++) {
             String rowLabel = data.rowLabels().get(r);
@@ -98,6 +104,20 @@ final class HeatmapSvg {
                         .append(Html.escape(data.rowAxisName() + " " + rowLabel + ", " + data.colAxisName()
                                 + " " + colLabel + ": " + shown))
                         .append("</title></rect>\n");
+            }
+        }
+    }
+
+    /** Each cell's value written in it, light on dark fills; the text lets hovering pass through to the cell. */
+    private static void appendCellValues(StringBuilder svg, HeatmapData data, ColorScale scale,
+                                         int left, int top, int cellW, int cellH) {
+        for (int r = 0; r < data.rows(); r++) {
+            for (int c = 0; c < data.cols(); c++) {
+                double v = data.value(r, c);
+                java.awt.Color fill = scale.colorOf(v);
+                boolean dark = 0.299 * fill.getRed() + 0.587 * fill.getGreen() + 0.114 * fill.getBlue() < 140;
+                svg.append(text(left + (c + 0.5) * cellW, top + (r + 0.5) * cellH + 4,
+                        dark ? "cell-value on-dark" : "cell-value", "middle", null, ValueFormat.format(v, 3)));
             }
         }
     }
@@ -123,7 +143,7 @@ final class HeatmapSvg {
         }
     }
 
-    private static void appendColorBar(StringBuilder svg, String id, DivergingColorScale scale,
+    private static void appendColorBar(StringBuilder svg, String id, ColorScale scale,
                                        String valueLabel, int x, int y, int height) {
         String gradientId = id + "-scale";
         svg.append("<defs><linearGradient id=\"").append(Html.escape(gradientId))
@@ -131,24 +151,25 @@ final class HeatmapSvg {
         for (int i = 0; i < GRADIENT_STOPS; i++) {
             double t = i / (double) (GRADIENT_STOPS - 1);
             svg.append("<stop offset=\"").append(num(t)).append("\" stop-color=\"")
-                    .append(scale.hexOf(-scale.limit() + 2 * scale.limit() * t)).append("\"/>");
+                    .append(scale.hexOf(scale.low() + (scale.high() - scale.low()) * t)).append("\"/>");
         }
         svg.append("</linearGradient></defs>\n");
         svg.append("<rect class=\"colorbar\" x=\"").append(x).append("\" y=\"").append(y)
                 .append("\" width=\"").append(BAR_WIDTH).append("\" height=\"").append(height)
                 .append("\" fill=\"url(#").append(Html.escape(gradientId)).append(")\"/>\n");
         int labelX = x + BAR_WIDTH + 5;
-        svg.append(text(labelX, y + 9, "tick", "start", null, ValueFormat.format(scale.limit())));
-        svg.append(text(labelX, y + height / 2.0 + 4, "tick", "start", null, "0"));
-        svg.append(text(labelX, y + height, "tick", "start", null, ValueFormat.format(-scale.limit())));
+        svg.append(text(labelX, y + 9, "tick", "start", null, ValueFormat.format(scale.high())));
+        svg.append(text(labelX, y + height / 2.0 + 4, "tick", "start", null,
+                ValueFormat.format((scale.low() + scale.high()) / 2)));
+        svg.append(text(labelX, y + height, "tick", "start", null, ValueFormat.format(scale.low())));
         double nameX = labelX + barLabelWidth(scale) + 12;
         double nameY = y + height / 2.0;
         svg.append(text(nameX, nameY, "axis-name", "middle",
                 "rotate(90 " + num(nameX) + " " + num(nameY) + ")", valueLabel));
     }
 
-    private static double barLabelWidth(DivergingColorScale scale) {
-        return ValueFormat.format(-scale.limit()).length() * CHAR_PX;
+    private static double barLabelWidth(ColorScale scale) {
+        return Math.max(ValueFormat.format(scale.low()).length(), ValueFormat.format(scale.high()).length()) * CHAR_PX;
     }
 
     private static String text(double x, double y, String cssClass, String anchor, String transform, String content) {

@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Writes one run's {@link RunReport} as a single self-contained HTML file: header with the run's
- * metadata, the summary table, and every heatmap as inline SVG with hover tooltips.
+ * Writes one run's {@link RunReport} as a single self-contained HTML file, what a reader wants
+ * first at the top: header with the run's metadata, every heatmap as inline SVG with hover tooltips
+ * (small maps print their values in the cells), the top conditions by effect with their intervals,
+ * and the full summary table folded in a {@code <details>}.
  *
  * <p>Self-contained means no CDN, font, image or script from anywhere else: the file must open
  * identically from an archived run folder, offline, years later. A Content Security Policy in the
@@ -39,8 +41,9 @@ public final class HtmlReport {
                 .append("<style>").append(STYLE).append("</style>\n")
                 .append("</head>\n<body>\n");
         appendHeader(html, report);
-        appendSummary(html, report);
         appendHeatmaps(html, report);
+        appendTopEffects(html, report);
+        appendSummary(html, report);
         html.append("<div id=\"viz-tooltip\" role=\"tooltip\" hidden></div>\n")
                 .append("<script>").append(SCRIPT).append("</script>\n")
                 .append("</body>\n</html>\n");
@@ -60,28 +63,58 @@ public final class HtmlReport {
         html.append("</header>\n");
     }
 
+    /** The full condition table, folded: the heatmaps and the ranking above are what a reader wants first. */
     private static void appendSummary(StringBuilder html, RunReport report) {
-        html.append("<section id=\"summary\">\n<h2>Summary</h2>\n");
+        html.append("<section id=\"summary\">\n<h2>All conditions</h2>\n");
         if (report.summary().isEmpty()) {
             html.append("<p class=\"note\">No summary rows.</p>\n</section>\n");
             return;
         }
+        html.append("<details>\n<summary>Every condition and metric (").append(report.summary().size())
+                .append(" rows)</summary>\n");
         html.append("<table class=\"summary\">\n<thead><tr><th>Condition</th><th>Metric</th>")
                 .append("<th>Mean</th><th>").append(Html.escape(report.ciLabel())).append("</th></tr></thead>\n<tbody>\n");
         for (SummaryRow row : report.summary()) {
             html.append("<tr><td>").append(Html.escape(row.condition())).append("</td><td>")
                     .append(Html.escape(row.metric())).append("</td><td class=\"num\">")
                     .append(Html.escape(ValueFormat.format(row.mean()))).append("</td><td class=\"num\">")
-                    .append(Html.escape(interval(row))).append("</td></tr>\n");
+                    .append(Html.escape(interval(row.ciLow(), row.ciHigh()))).append("</td></tr>\n");
+        }
+        html.append("</tbody>\n</table>\n</details>\n</section>\n");
+    }
+
+    private static void appendTopEffects(StringBuilder html, RunReport report) {
+        EffectTable top = report.topEffects();
+        if (top.rows().isEmpty()) {
+            return;
+        }
+        html.append("<section id=\"top-effects\">\n<h2>Top conditions by effect</h2>\n<p class=\"note\">The ")
+                .append(top.rows().size()).append(" of ").append(top.conditions())
+                .append(" conditions with the largest |mean ").append(Html.escape(top.effectLabel()))
+                .append("|, largest first.</p>\n<table class=\"top-effects\">\n<thead><tr><th>#</th><th>Condition</th><th>")
+                .append(Html.escape(top.effectLabel())).append("</th><th>").append(Html.escape(report.ciLabel())).append("</th>");
+        for (String metric : top.metricColumns()) {
+            html.append("<th>mean ").append(Html.escape(metric)).append("</th>");
+        }
+        html.append("</tr></thead>\n<tbody>\n");
+        int rank = 1;
+        for (EffectTable.Row row : top.rows()) {
+            html.append("<tr><td class=\"num\">").append(rank++).append("</td><td>").append(Html.escape(row.condition()))
+                    .append("</td><td class=\"num\">").append(Html.escape(ValueFormat.format(row.effect())))
+                    .append("</td><td class=\"num\">").append(Html.escape(interval(row.ciLow(), row.ciHigh()))).append("</td>");
+            for (double mean : row.metricMeans()) {
+                html.append("<td class=\"num\">").append(Html.escape(ValueFormat.format(mean))).append("</td>");
+            }
+            html.append("</tr>\n");
         }
         html.append("</tbody>\n</table>\n</section>\n");
     }
 
-    static String interval(SummaryRow row) {
-        if (Double.isNaN(row.ciLow()) && Double.isNaN(row.ciHigh())) {
+    static String interval(double low, double high) {
+        if (Double.isNaN(low) && Double.isNaN(high)) {
             return ValueFormat.MISSING;
         }
-        return "[" + ValueFormat.format(row.ciLow()) + ", " + ValueFormat.format(row.ciHigh()) + "]";
+        return "[" + ValueFormat.format(low) + ", " + ValueFormat.format(high) + "]";
     }
 
     private static void appendHeatmaps(StringBuilder html, RunReport report) {
@@ -89,14 +122,22 @@ public final class HtmlReport {
         if (report.heatmaps().isEmpty()) {
             html.append("<p class=\"note\">No heatmaps.</p>\n");
         } else {
-            html.append("<p class=\"note\">Blue: negative, white: zero, red: positive; colour limits are ±max|value| ")
-                    .append("of each map. Grey: no value. Hover a cell for its value.</p>\n");
+            html.append("<p class=\"note\">");
+            if (report.heatmaps().stream().anyMatch(m -> m.sign() == ValueSign.SIGNED)) {
+                html.append("Signed values: blue negative, white zero, red positive, limits ±max|value| of each map. ");
+            }
+            if (report.heatmaps().stream().anyMatch(m -> m.sign() == ValueSign.NON_NEGATIVE)) {
+                html.append("Values that cannot be negative (kl, flip rate): white at zero to purple at the map's maximum. ");
+            }
+            html.append("Grey: no value. Maps of at most ").append(HeatmapSvg.MAX_LABELLED_CELLS).append(" x ")
+                    .append(HeatmapSvg.MAX_LABELLED_CELLS).append(" cells print each value; hover any cell for its value.</p>\n");
         }
+        html.append("<div class=\"maps\">\n");
         for (int i = 0; i < report.heatmaps().size(); i++) {
             HeatmapData map = report.heatmaps().get(i);
             html.append("<figure>\n<h3>").append(Html.escape(map.title())).append("</h3>\n")
                     .append(HeatmapSvg.render(map, "heatmap-" + i)).append("\n</figure>\n");
         }
-        html.append("</section>\n");
+        html.append("</div>\n</section>\n");
     }
 }

@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param summary   rows of the summary table, in the given order
  * @param ciLabel   heading of the interval column, e.g. "95% CI (bootstrap)"
  * @param heatmaps  drawn in the given order
+ * @param topEffects the conditions with the largest effects, shown after the heatmaps; {@link EffectTable#none()} for none
  */
 public record RunReport(String runName, Map<String, String> metadata, List<SummaryRow> summary,
-                        String ciLabel, List<HeatmapData> heatmaps) {
+                        String ciLabel, List<HeatmapData> heatmaps, EffectTable topEffects) {
 
     public RunReport {
         Objects.requireNonNull(runName, "runName");
@@ -30,6 +31,12 @@ public record RunReport(String runName, Map<String, String> metadata, List<Summa
         metadata = Collections.unmodifiableMap(ordered);
         summary = List.copyOf(Objects.requireNonNull(summary, "summary"));
         heatmaps = List.copyOf(Objects.requireNonNull(heatmaps, "heatmaps"));
+        Objects.requireNonNull(topEffects, "topEffects");
+    }
+
+    public RunReport(String runName, Map<String, String> metadata, List<SummaryRow> summary, String ciLabel,
+                     List<HeatmapData> heatmaps) {
+        this(runName, metadata, summary, ciLabel, heatmaps, EffectTable.none());
     }
 
     public RunReport(String runName, Map<String, String> metadata, List<SummaryRow> summary,

@@ -1,6 +1,8 @@
 package lab.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import lab.experiments.metrics.AnswerMetrics;
@@ -38,5 +40,16 @@ class AnswerMetricsTest {
     void unknownMetricIsAnError() {
         AnswerMetrics m = new AnswerMetrics(new float[] {0f, 1f}, 1, 0);
         assertThrows(IllegalArgumentException.class, () -> m.value("accuracy", new float[] {0f, 1f}));
+    }
+
+    @Test
+    void onlyDivergencesAndRatesAreNonNegative() {
+        assertTrue(AnswerMetrics.isNonNegative(AnswerMetrics.KL));
+        assertTrue(AnswerMetrics.isNonNegative(AnswerMetrics.ACC_FLIP_RATE));
+        // p_drop = p_clean - p_intervened is negative when an intervention helps the target
+        assertFalse(AnswerMetrics.isNonNegative(AnswerMetrics.P_DROP));
+        assertFalse(AnswerMetrics.isNonNegative(AnswerMetrics.LOGIT_DIFF));
+        assertFalse(AnswerMetrics.isNonNegative("logit_diff change"));
+        assertFalse(AnswerMetrics.isNonNegative("a metric added later"), "unknown metrics stay signed");
     }
 }

@@ -105,6 +105,40 @@ class HtmlReportTest {
     }
 
     @Test
+    void heatmapsComeFirstThenTheTopEffectsThenTheFoldedFullTable() {
+        int maps = html.indexOf("<section id=\"heatmaps\">");
+        int top = html.indexOf("<section id=\"top-effects\">");
+        int all = html.indexOf("<section id=\"summary\">");
+        assertTrue(maps > 0 && maps < top && top < all, "order: heatmaps " + maps + ", top " + top + ", all " + all);
+        String folded = html.substring(all);
+        assertTrue(folded.indexOf("<details>") < folded.indexOf("<table class=\"summary\">")
+                && folded.indexOf("</table>") < folded.indexOf("</details>"), "the full table sits inside <details>");
+        assertTrue(folded.contains("<summary>Every condition and metric (3 rows)</summary>"));
+    }
+
+    @Test
+    void topEffectsShowRankEffectIntervalAndTheMetricsBeside() {
+        assertTrue(html.contains("The 2 of 144 conditions with the largest |mean logit_diff change|"));
+        assertTrue(html.contains("<th>logit_diff change</th><th>95% CI (bootstrap)</th><th>mean logit_diff</th><th>mean kl</th>"));
+        assertTrue(html.contains("<tr><td class=\"num\">1</td><td>layer=1 head=3 scale=0.0</td><td class=\"num\">-2.157</td>"
+                + "<td class=\"num\">[-2.5, -1.81]</td><td class=\"num\">1.057</td><td class=\"num\">0.42</td></tr>"));
+        assertTrue(html.contains("<td>token=&lt;b&gt;x&lt;/b&gt;</td><td class=\"num\">0.31</td><td class=\"num\">n/a</td>"));
+        assertFalse(HtmlReport.render(new RunReport("bare", Map.of(), List.of(), List.of())).contains("<section id=\"top-effects\">"),
+                "no ranking, no section");
+    }
+
+    @Test
+    void mapsOfAtMost12By12PrintTheirValuesInTheCells() {
+        // 12 x 12 and 2 x 4 print every value (NaN as n/a); the 6 x 15 map prints none
+        assertEquals(12 * 12 + 2 * 4, count(html, "<text class=\"cell-value"));
+        assertTrue(html.contains("<text class=\"cell-value on-dark\" x=\"") && html.contains(">-2</text>"),
+                "the saturated L0H0 cell prints -2 in light text");
+        String bigMapOnly = HtmlReport.render(new RunReport("big", Map.of(), List.of(),
+                List.of(ReportRenderFixture.layerByPosition())));
+        assertEquals(0, count(bigMapOnly, "<text class=\"cell-value"));
+    }
+
+    @Test
     void emptyReportStillRenders() {
         String empty = HtmlReport.render(new RunReport("bare", Map.of(), List.of(), List.of()));
         assertTrue(empty.contains("No summary rows."));

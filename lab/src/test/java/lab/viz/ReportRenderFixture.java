@@ -29,7 +29,14 @@ public final class ReportRenderFixture {
                 new SummaryRow("ablate L1H3", "logit diff", 1.0571, 0.88, 1.21),
                 SummaryRow.withoutInterval("corrupted", "logit diff", -0.4123));
         return new RunReport(HOSTILE_RUN_NAME, metadata, summary, "95% CI (bootstrap)",
-                List.of(layerByHead(), layerByPosition(), allZero()));
+                List.of(layerByHead(), layerByPosition(), allZero()), topEffects());
+    }
+
+    /** Two ranked conditions, the second with hostile text and no interval. */
+    public static EffectTable topEffects() {
+        return new EffectTable("logit_diff change", List.of("logit_diff", "kl"), List.of(
+                new EffectTable.Row("layer=1 head=3 scale=0.0", -2.157, -2.5, -1.81, List.of(1.0571, 0.42)),
+                new EffectTable.Row("token=<b>x</b>", 0.31, Double.NaN, Double.NaN, List.of(3.52, Double.NaN))), 144);
     }
 
     /** 12 x 12, strongest negative at L0H0 (-2), strongest positive at L11H11 (+2), L3H4 missing. */

@@ -1,15 +1,23 @@
 package lab.experiments.metrics;
 
+import java.util.List;
+import java.util.Set;
+
 /**
- * The metrics of one intervention on one example, from the last-position logits of the clean run
- * and of the intervened run. Computed in double precision.
+ * The metrics of one intervention on one example, read against the clean run. Computed in double
+ * precision from {@link AnswerReading}s, so one-token answers and answer spans (several tokens,
+ * scored under teacher forcing) share every definition:
  *
  * <ul>
- *   <li>{@code logit_diff}: intervened logit(target) - logit(foil); {@code clean_logit_diff} is the
- *       same on the clean run, the baseline it is read against;
- *   <li>{@code kl}: KL(clean || intervened) of the next-token distributions, in nats;
- *   <li>{@code acc_flip_rate}: 1 if the top-1 token changed, else 0 (its mean over examples is the rate);
- *   <li>{@code p_drop}: p_clean(target) - p_intervened(target).
+ *   <li>{@code logit_diff}: intervened score(target) - score(foil): logit(target) - logit(foil) for
+ *       one-token answers, log p(target span) - log p(foil span) (each summed over its tokens) for
+ *       spans; {@code clean_logit_diff} is the same on the clean run, the baseline it is read against;
+ *   <li>{@code kl}: KL(clean || intervened) of the next-token distributions at the first answer
+ *       position (the prompt's last token), in nats;
+ *   <li>{@code acc_flip_rate}: 1 if the top-1 token there changed, else 0 (its mean over examples is
+ *       the rate);
+ *   <li>{@code p_drop}: p_clean(target) - p_intervened(target), for a span the probability of the
+ *       whole span (the product over its tokens).
  * </ul>
  */
 public final class AnswerMetrics {
@@ -21,74 +29,71 @@ public final class AnswerMetrics {
     public static final String P_DROP = "p_drop";
 
     /** Every metric a run config may name. */
-    public static final java.util.List<String> ALL = java.util.List.of(LOGIT_DIFF, KL, ACC_FLIP_RATE, P_DROP);
+    public static final List<String> ALL = List.of(LOGIT_DIFF, KL, ACC_FLIP_RATE, P_DROP);
 
-    private final double[] cleanLogProbs;
-    private final int cleanTop;
-    private final double cleanLogitDiff;
-    private final int target;
-    private final int foil;
+    /**
+     * Metrics that cannot be negative (a divergence, a rate), so their maps are read from zero up;
+     * every other column (logit_diff, its change, p_drop = a difference of probabilities) is signed.
+     */
+    private static final Set<String> NON_NEGATIVE = Set.of(KL, ACC_FLIP_RATE);
 
-    /** @param cleanLogits last-position logits of the clean run [vocab] */
+    private final AnswerReading clean;
+    private final long target;
+    private final long foil;
+
+    /** @param cleanLogits last-position logits of the clean run [vocab]; target and foil one token each */
     public AnswerMetrics(float[] cleanLogits, long target, long foil) {
-        this.target = (int) target;
-        this.foil = (int) foil;
-        this.cleanLogProbs = logSoftmax(cleanLogits);
-        this.cleanTop = argMax(cleanLogits);
-        this.cleanLogitDiff = (double) cleanLogits[this.target] - cleanLogits[this.foil];
+        this.clean = AnswerReading.ofTokens(cleanLogits, target, foil);
+        this.target = target;
+        this.foil = foil;
+    }
+
+    /** Metrics read against a clean reading of any answer kind; intervened runs then come as readings too. */
+    public AnswerMetrics(AnswerReading clean) {
+        this.clean = clean;
+        this.target = -1;
+        this.foil = -1;
+    }
+
+    /** True for a metric whose values are never negative; false for signed ones and names it does not know. */
+    public static boolean isNonNegative(String metric) {
+        return NON_NEGATIVE.contains(metric);
     }
 
     public double cleanLogitDiff() {
-        return cleanLogitDiff;
+        return clean.answerDiff();
     }
 
-    /** The value of {@code metric} for the intervened logits. */
+    /** The value of {@code metric} for the intervened last-position logits (one-token answers). */
     public double value(String metric, float[] logits) {
+        if (target < 0) {
+            throw new IllegalStateException("these metrics were made from a reading; pass the intervened run as an"
+                    + " AnswerReading too");
+        }
+        return value(metric, AnswerReading.ofTokens(logits, target, foil));
+    }
+
+    /** The value of {@code metric} for an intervened run read the same way as the clean one. */
+    public double value(String metric, AnswerReading intervened) {
         return switch (metric) {
-            case LOGIT_DIFF -> (double) logits[target] - logits[foil];
-            case KL -> kl(logSoftmax(logits));
-            case ACC_FLIP_RATE -> argMax(logits) == cleanTop ? 0.0 : 1.0;
-            case P_DROP -> Math.exp(cleanLogProbs[target]) - Math.exp(logSoftmax(logits)[target]);
+            case LOGIT_DIFF -> intervened.answerDiff();
+            case KL -> kl(intervened.firstLogProbs());
+            case ACC_FLIP_RATE -> intervened.firstTop() == clean.firstTop() ? 0.0 : 1.0;
+            case P_DROP -> Math.exp(clean.targetLogProb()) - Math.exp(intervened.targetLogProb());
             default -> throw new IllegalArgumentException("unknown metric '" + metric + "'; known: " + ALL);
         };
     }
 
     private double kl(double[] logQ) {
+        double[] logP = clean.firstLogProbs();
         double sum = 0;
         for (int i = 0; i < logQ.length; i++) {
-            double p = Math.exp(cleanLogProbs[i]);
+            double p = Math.exp(logP[i]);
             if (p > 0) {
-                sum += p * (cleanLogProbs[i] - logQ[i]);
+                sum += p * (logP[i] - logQ[i]);
             }
         }
         // rounding can leave a tiny negative for identical distributions
         return Math.max(0.0, sum);
-    }
-
-    static double[] logSoftmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (float v : logits) {
-            sum += Math.exp(v - max);
-        }
-        double logZ = max + Math.log(sum);
-        double[] out = new double[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            out[i] = logits[i] - logZ;
-        }
-        return out;
-    }
-
-    static int argMax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import lab.experiments.AnswerSpan;
 import lab.io.AtomicFiles;
 
 /**
@@ -44,6 +45,20 @@ public final class RunConfig {
         this.seeds = List.copyOf(seeds);
         this.output = output;
         this.hash = CanonicalJson.sha256(tree);
+    }
+
+    /**
+     * How answers are read: {@code span} of the experiment or of the data section (the default,
+     * single, when neither names it). Both naming different spans is an error.
+     */
+    public AnswerSpan answerSpan() {
+        String fromData = tree.path("data").path("span").asText(null);
+        String fromExperiment = tree.path("experiment").path("span").asText(null);
+        if (fromData != null && fromExperiment != null && !fromData.equals(fromExperiment)) {
+            throw new ConfigException(source + ": data.span is \"" + fromData + "\" but experiment.span is \""
+                    + fromExperiment + "\"; give span in one place");
+        }
+        return AnswerSpan.parse(fromExperiment != null ? fromExperiment : fromData);
     }
 
     /** How the config was named when loaded (the file path as given, or a battery's label). */

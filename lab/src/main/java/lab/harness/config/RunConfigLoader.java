@@ -115,7 +115,9 @@ public final class RunConfigLoader {
         if (checkFiles) {
             checkFiles(model, data, locator);
         }
-        return new RunConfig(label, baseDir, tree, overrides, model, data, experiment, metrics, seeds, output);
+        RunConfig config = new RunConfig(label, baseDir, tree, overrides, model, data, experiment, metrics, seeds, output);
+        config.answerSpan(); // data.span and experiment.span must agree: fail at load, before a run directory exists
+        return config;
     }
 
     private void checkFiles(ModelSection model, DataSection data, Locator locator) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import lab.data.Corpus;
 import lab.data.CorpusItem;
+import lab.experiments.AnswerSpan;
 import lab.experiments.ExamplePreparer;
 import lab.experiments.Experiment;
 import lab.experiments.Experiments;
@@ -66,17 +67,22 @@ public final class ExperimentRunner {
     }
 
     private void execute(RunConfig config, Path dir, RunSession session, RunLog log) throws IOException {
+        AnswerSpan span = config.answerSpan();
+        Experiment experiment = Experiments.create(config.experiment().type(), config.experiment().params());
+        if (span == AnswerSpan.FULL && !experiment.scoresAnswerSpans()) {
+            throw new IllegalArgumentException("experiment.type " + experiment.type() + " reads one-token answers only;"
+                    + " remove \"span\": \"full\" or use an experiment that scores answer spans");
+        }
         HookedTransformer model;
         try (var p = session.phase("load_model")) {
             model = ModelLoader.load(config.model().path(),
                     new LoadOptions(config.model().device(), LoadOptions.parseDtype(config.model().dtype())));
         }
         try (HookedTransformer m = model) {
-            Experiment experiment = Experiments.create(config.experiment().type(), config.experiment().params());
             experiment.check(m.config());
             List<PreparedExample> examples;
             try (var p = session.phase("prepare_data")) {
-                examples = prepare(config, m);
+                examples = prepare(config, m, span);
             }
             log.info("model %s (%d layers x %d heads) on %s; %d examples", config.model().path(), m.config().nLayers(),
                     m.config().nHeads(), m.device(), examples.size());
@@ -104,19 +110,21 @@ public final class ExperimentRunner {
                 Summary summary = SeedLevelSummarizer.summarize(recorder.table());
                 SummaryWriter.write(summary, dir);
                 List<HeatmapData> maps = HeatmapAssembler.assemble(summary, experiment.maps(), metrics);
-                RunFigures.write(dir, dir.getFileName().toString(), reportMetadata(config, m), summary, maps);
+                RunFigures.write(dir, dir.getFileName().toString(), reportMetadata(config, m), summary, maps,
+                        TopEffects.rank(recorder.table(), summary, metrics, TopEffects.SHOWN));
                 session.logSummary(summary, recorder.table());
             }
         }
     }
 
-    private static List<PreparedExample> prepare(RunConfig config, HookedTransformer model) {
+    private static List<PreparedExample> prepare(RunConfig config, HookedTransformer model, AnswerSpan span) {
         Path corpus = config.data().corpus();
         List<CorpusItem> items = Corpus.load(corpus, config.data().split().orElse(null), config.data().subset().orElse(null));
         if (items.isEmpty()) {
             throw new IllegalArgumentException(corpus + ": no examples" + config.data().subset().map(s -> " in subset '" + s + "'").orElse(""));
         }
-        ExamplePreparer preparer = new ExamplePreparer(model.tokenizer(), config.model().prependBos(), model.config().contextLength());
+        ExamplePreparer preparer = new ExamplePreparer(model.tokenizer(), config.model().prependBos(), model.config().contextLength(),
+                span);
         List<PreparedExample> prepared = new ArrayList<>();
         for (CorpusItem item : items) {
             prepared.add(preparer.prepare(new Prompt(item.id(), item.group(), item.clean(), item.corrupt(), item.target(),

@@ -13,6 +13,7 @@ import lab.experiments.metrics.AnswerMetrics;
 import lab.harness.results.Summary;
 import lab.harness.results.SummaryRow;
 import lab.viz.HeatmapData;
+import lab.viz.ValueSign;
 
 /**
  * Turns a run's summary into heatmaps: for each 2-D map an experiment declares (e.g. layer x
@@ -85,7 +86,12 @@ final class HeatmapAssembler {
             title.append(i == facet.size() - 1 ? ")" : "");
         }
         return new HeatmapData(title.toString(), axes.rows(), axes.columns(), labels(rowValues), labels(colValues),
-                values, "mean " + metric);
+                values, "mean " + metric, sign(metric));
+    }
+
+    /** Sequential colours for a metric that cannot be negative, diverging ones for everything else. */
+    static ValueSign sign(String metric) {
+        return AnswerMetrics.isNonNegative(metric) ? ValueSign.NON_NEGATIVE : ValueSign.SIGNED;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

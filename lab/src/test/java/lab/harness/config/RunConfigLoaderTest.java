@@ -133,7 +133,7 @@ class RunConfigLoaderTest {
     void unknownParameterOfTheExperimentTypeIsCaught() throws IOException {
         String message = error(ConfigFixture.EXAMPLE.replace("\"scales\"", "\"scale\""));
         assertTrue(message.endsWith(":5: unknown key 'scale' in experiment; did you mean 'scales'? "
-                + "(valid keys of experiment (type heads_zero): type, scales, heads, batch_size, position)"), message);
+                + "(valid keys of experiment (type heads_zero): type, scales, heads, batch_size, position, span)"), message);
     }
 
     @Test
@@ -230,10 +230,23 @@ class RunConfigLoaderTest {
     }
 
     @Test
+    void answerSpanComesFromDataOrExperimentAndTheTwoMustAgree() throws IOException {
+        assertEquals(lab.experiments.AnswerSpan.SINGLE, load(ConfigFixture.EXAMPLE).answerSpan());
+        assertFalse(load(ConfigFixture.EXAMPLE).tree().path("data").has("span"), "no default filled in: hashes stay");
+        assertEquals(lab.experiments.AnswerSpan.FULL, load(ConfigFixture.EXAMPLE, "data.span=full").answerSpan());
+        assertEquals(lab.experiments.AnswerSpan.FULL, load(ConfigFixture.EXAMPLE, "experiment.span=full").answerSpan());
+        assertEquals(lab.experiments.AnswerSpan.FULL,
+                load(ConfigFixture.EXAMPLE, "experiment.span=full", "data.span=full").answerSpan());
+        assertTrue(error(ConfigFixture.EXAMPLE, "data.span=full", "experiment.span=single")
+                .endsWith("data.span is \"full\" but experiment.span is \"single\"; give span in one place"));
+        assertTrue(error(ConfigFixture.EXAMPLE, "data.span=all").contains("data.span"));
+    }
+
+    @Test
     void overrideOfAnUnknownKeyListsTheKeysNearIt() throws IOException {
         assertTrue(error(ConfigFixture.EXAMPLE, "experiment.scalez=[1]").endsWith(
                 "run_h1.json: override 'experiment.scalez=[1]': unknown key 'experiment.scalez'; did you mean "
-                        + "'experiment.scales'? (valid keys of experiment: type, scales, heads, batch_size, position)"));
+                        + "'experiment.scales'? (valid keys of experiment: type, scales, heads, batch_size, position, span)"));
         assertTrue(error(ConfigFixture.EXAMPLE, "sed=[1]").endsWith("unknown key 'sed'; did you mean 'seeds'? "
                 + "(valid keys at the top level: name, model, data, experiment, metrics, seeds, output)"));
         assertTrue(error(ConfigFixture.EXAMPLE, "name.first=x").contains(
