@@ -1,4 +1,4 @@
-package lab.harness.run;
+package lab.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,8 +15,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import lab.cli.HarnessCommand;
 import lab.harness.config.RunConfigLoader;
+import lab.harness.run.ExperimentRunner;
 import lab.harness.rundir.FinishedRuns;
 import lab.harness.rundir.RunStatusFile;
 import lab.runtime.Fixtures;
@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The run that never loses work: a real {@code harness run} subprocess killed with SIGKILL
  * mid-run shows as STALE, is resumed in a subprocess that is killed again, is marked KILLED by
  * {@code harness status --mark-stale}, is resumed to the end, and its results.parquet equals an
- * uninterrupted run's row by row (and its summaries byte for byte).
+ * uninterrupted run's row by row (and its summaries byte for byte). Two JVMs load libtorch here, so this takes
+ * 10-40 s (more on a loaded machine): the one test of what a real kill leaves.
  */
 class KillResumeTest {
 
@@ -44,7 +45,7 @@ class KillResumeTest {
         kill9(first);
         int keptFirst = RunStatusFile.read(dir).orElseThrow().rowsFlushed();
 
-        CliOutcome stale = harness("status", dir.toString());
+        CliTest.Outcome stale = CliTest.harness("status", dir.toString());
         assertTrue(stale.out().startsWith("STALE"), stale.out());
         assertTrue(stale.out().contains("is gone"), stale.out());
         assertTrue(FinishedRuns.scan(tmp.resolve("runs")).find(FinishedRuns.configHash(dir).orElseThrow()).isEmpty(),
@@ -54,18 +55,18 @@ class KillResumeTest {
         waitForSeeds(tmp.resolve("runs"), second, RunStatusFile.read(dir).orElseThrow().seedsDone() + 2);
         kill9(second);
         assertTrue(mlflowMeta(dir).contains("status: 1"), "the dead process left its MLflow run RUNNING");
-        CliOutcome marked = harness("status", "--mark-stale", "--root", tmp.resolve("runs").toString());
+        CliTest.Outcome marked = CliTest.harness("status", "--mark-stale", "--root", tmp.resolve("runs").toString());
         assertTrue(marked.out().startsWith("STALE") && marked.out().contains("marked KILLED in status.json and in MLflow"),
                 marked.out());
-        assertTrue(harness("status", dir.toString()).out().startsWith("KILLED"));
+        assertTrue(CliTest.harness("status", dir.toString()).out().startsWith("KILLED"));
         assertTrue(mlflowMeta(dir).contains("status: 5"), mlflowMeta(dir));
         int keptSecond = RunStatusFile.read(dir).orElseThrow().rowsFlushed();
         assertTrue(keptSecond > keptFirst, keptSecond + " rows after the second kill, " + keptFirst + " after the first");
 
-        CliOutcome resumed = harness("run", "--resume", dir.toString());
+        CliTest.Outcome resumed = CliTest.harness("run", "--resume", dir.toString());
         assertEquals(0, resumed.code(), resumed.err());
         assertEquals("FINISHED " + dir, resumed.out().strip());
-        String line = harness("status", dir.toString()).out();
+        String line = CliTest.harness("status", dir.toString()).out();
         assertTrue(line.matches("(?s)FINISHED +" + SEEDS + "/" + SEEDS + " seeds +" + SEEDS * 3 * 8 + " rows .*"), line);
 
         Path uninterrupted = new ExperimentRunner(Clock.systemUTC()).run(new RunConfigLoader(tmp).load(config, List.of())).directory();
@@ -173,25 +174,6 @@ class KillResumeTest {
             assertEquals(0, rs.getLong(1), "rows that differ");
             assertEquals(SEEDS * 3 * 8, rs.getLong(2), "seeds x examples x heads");
             assertEquals(SEEDS, rs.getLong(3));
-        }
-    }
-
-    record CliOutcome(int code, String out, String err) {
-    }
-
-    private static CliOutcome harness(String... args) {
-        java.io.PrintStream oldOut = System.out;
-        java.io.PrintStream oldErr = System.err;
-        var out = new java.io.ByteArrayOutputStream();
-        var err = new java.io.ByteArrayOutputStream();
-        try {
-            System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
-            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-            int code = HarnessCommand.execute(args);
-            return new CliOutcome(code, out.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString(java.nio.charset.StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
         }
     }
 }
