@@ -10,6 +10,7 @@ import java.util.Map;
 import lab.harness.compare.RunComparison;
 import lab.harness.results.ParquetResultsReader;
 import lab.harness.results.ResultsTable;
+import lab.harness.rundir.RunLiveness;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Parameters;
 /** {@code harness compare RUN_A RUN_B}: paired statistics of A minus B from two runs' results.parquet. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Pair the rows of two runs (same condition, example and seed) and report A - B per metric:"
-                + " paired bootstrap 95% CI, sign-flip permutation p-value, and McNemar's test on accuracy flips.")
+                + " paired bootstrap 95%% CI, sign-flip permutation p-value, and McNemar's test on accuracy flips.")
 final class CompareCommand implements Runnable {
 
     @Parameters(index = "0", paramLabel = "RUN_A", description = "Run directory (holding results.parquet).")
@@ -41,8 +42,16 @@ final class CompareCommand implements Runnable {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @Option(names = "--allow-unfinished", description = "Compare runs that did not finish (RUNNING, STALE, KILLED, FAILED):"
+            + " only the seeds they flushed.")
+    boolean allowUnfinished;
+
     @Override
     public void run() {
+        if (!allowUnfinished) {
+            requireFinished(runA);
+            requireFinished(runB);
+        }
         RunComparison.Result result = RunComparison.compare(read(runA), read(runB), resamples, seed);
         List<RunComparison.Line> lines = new ArrayList<>();
         for (RunComparison.Line line : result.lines()) {
@@ -80,6 +89,15 @@ final class CompareCommand implements Runnable {
             System.out.printf("unpaired rows: %d in A, %d in B (conditions, examples or seeds only one run has)%n",
                     result.unpairedA(), result.unpairedB());
         }
+    }
+
+    /** A run directory with a status.json must be FINISHED: a STALE or KILLED run holds only some of its seeds. */
+    private static void requireFinished(Path run) {
+        RunLiveness.here().observe(run).filter(r -> !r.finished()).ifPresent(r -> {
+            throw new IllegalArgumentException(run + " is " + r.state() + (r.stale() ? " (" + r.staleReason() + ")" : "")
+                    + ", not FINISHED: its results hold only the seeds it flushed; resume it with harness run --resume " + run
+                    + ", or pass --allow-unfinished");
+        });
     }
 
     private static ResultsTable read(Path run) {

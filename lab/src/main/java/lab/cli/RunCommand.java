@@ -12,14 +12,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code harness run CONFIG.json [key.path=value ...] [-m key=a,b,c ...]}. */
+/** {@code harness run CONFIG.json [key.path=value ...] [-m key=a,b,c ...]} or {@code harness run --resume RUN_DIR}. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run an experiment config over its seeds: results.parquet, summary, heatmaps, report, provenance,"
-                + " profile and MLflow, in a new directory under output.root.")
+                + " profile and MLflow, in a new directory under output.root. --resume continues a KILLED, STALE or FAILED"
+                + " run in its own directory from its last finished seed.")
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "CONFIG.json", description = "Run config (see lab/configs/schema/run-config.schema.json).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG.json",
+            description = "Run config (see lab/configs/schema/run-config.schema.json).")
     Path config;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Continue this run with its own config.json (refused if its config, corpus, split or weights changed).")
+    Path resume;
 
     @Parameters(index = "1..*", paramLabel = "key.path=value",
             description = "Overrides; values parse as JSON when they can (seeds=[0,1], output.mlflow=false), else as strings.")
@@ -30,6 +36,18 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (resume != null) {
+            if (config != null || !overrides.isEmpty() || !sweeps.isEmpty()) {
+                throw new IllegalArgumentException("--resume takes no CONFIG.json, overrides or -m: a run resumes with its own"
+                        + " config.json (to change the config, start a new run)");
+            }
+            ExperimentRunner.Outcome outcome = new ExperimentRunner(Clock.systemUTC()).resume(resume);
+            System.out.println(outcome.state() + " " + outcome.directory());
+            return 0;
+        }
+        if (config == null) {
+            throw new IllegalArgumentException("give a CONFIG.json to run, or --resume RUN_DIR");
+        }
         // every config is loaded and checked before the first run starts
         List<RunConfig> configs = RunConfigLoader.inWorkingDirectory().loadAll(config, overrides, sweeps);
         ExperimentRunner runner = new ExperimentRunner(Clock.systemUTC());

@@ -30,6 +30,9 @@ public interface Experiment {
     /** Fails with a clear message if the parameters do not fit this model (e.g. a head that does not exist). */
     void check(ModelConfig model);
 
-    /** Runs every condition on one example and reports each to {@code sink}. */
+    /**
+     * Runs every condition on one example and reports each to {@code sink}. Deterministic: the same
+     * model and example give the same reports (the harness computes an example drawn by several seeds once).
+     */
     void run(HookedTransformer model, PreparedExample example, List<String> metrics, ResultSink sink);
 }

@@ -84,6 +84,46 @@ final class FileStoreRunTracker implements RunTracker {
         return tracker;
     }
 
+    /** Reopens an existing run: RUNNING again, no end time (see {@link RunTrackers#reopen}). */
+    static FileStoreRunTracker reopen(MlflowFileStore store, String runId, Clock clock) {
+        Path runDir = existingRun(store, runId);
+        Map<String, Object> meta = readMeta(runDir);
+        meta.put("status", RunStatus.RUNNING.mlflowCode());
+        meta.put("end_time", null);
+        try {
+            MetaYaml.write(runDir, meta);
+        } catch (IOException e) {
+            throw new TrackingException("cannot reopen MLflow run " + runId + " in " + runDir + ": " + e.getMessage(), e);
+        }
+        return new FileStoreRunTracker(clock, String.valueOf(meta.get("experiment_id")), runDir,
+                String.valueOf(meta.get("artifact_uri")), meta);
+    }
+
+    /** Ends an existing run still marked RUNNING (see {@link RunTrackers#endIfRunning}). */
+    static boolean endIfRunning(MlflowFileStore store, String runId, RunStatus status, Clock clock) {
+        Path runDir = existingRun(store, runId);
+        Map<String, Object> meta = readMeta(runDir);
+        if (!String.valueOf(RunStatus.RUNNING.mlflowCode()).equals(String.valueOf(meta.get("status")))) {
+            return false;
+        }
+        new FileStoreRunTracker(clock, String.valueOf(meta.get("experiment_id")), runDir,
+                String.valueOf(meta.get("artifact_uri")), meta).finish(status);
+        return true;
+    }
+
+    private static Path existingRun(MlflowFileStore store, String runId) {
+        return store.runFolder(runId).orElseThrow(() -> new TrackingException("MLflow file store " + store.root()
+                + " has no run " + runId + " (deleted, or the store moved)"));
+    }
+
+    private static Map<String, Object> readMeta(Path runDir) {
+        try {
+            return new TreeMap<>(MetaYaml.read(runDir));
+        } catch (IOException | RuntimeException e) {
+            throw new TrackingException("cannot read " + runDir.resolve(MetaYaml.FILE_NAME) + ": " + e.getMessage(), e);
+        }
+    }
+
     Path runDir() {
         return runDir;
     }

@@ -93,6 +93,24 @@ final class MlflowFileStore {
         }
     }
 
+    /** The folder of the run with this id, in whichever active experiment holds it. */
+    Optional<Path> runFolder(String runId) {
+        if (!runId.matches("[0-9a-f]{32}")) {
+            return Optional.empty();
+        }
+        try {
+            for (Path experiment : experimentDirs(root)) {
+                Path run = experiment.resolve(runId);
+                if (Files.isRegularFile(run.resolve(MetaYaml.FILE_NAME))) {
+                    return Optional.of(run);
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new TrackingException("cannot list MLflow file store " + root + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A missing or empty root becomes a store holding only the Default experiment. */
     private void initializeIfNew() throws IOException {
         boolean isNew = !Files.exists(root) || isEmptyDirectory(root);

@@ -89,6 +89,40 @@ final class RestRunTracker implements RunTracker {
     }
 
     /**
+     * Reopens an existing run: {@code runs/update} to RUNNING (see {@link RunTrackers#reopen}).
+     * The client is closed if this fails.
+     */
+    static RestRunTracker reopen(MlflowClient client, URI trackingUri, ProxiedArtifactUploader uploader, String runId,
+            Clock clock) {
+        try {
+            Service.RunInfo run = call("get run " + runId, () -> client.getRun(runId).getInfo());
+            call("set run " + runId + " RUNNING", () -> client.sendPost("runs/update",
+                    "{\"run_id\": \"" + runId + "\", \"run_uuid\": \"" + runId + "\", \"status\": \"RUNNING\"}"));
+            return new RestRunTracker(client, trackingUri, uploader, clock, run);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /** Ends an existing run the server still shows RUNNING (see {@link RunTrackers#endIfRunning}); closes the client. */
+    static boolean endIfRunning(MlflowClient client, String runId, RunStatus status, Clock clock) {
+        try {
+            Service.RunInfo run = call("get run " + runId, () -> client.getRun(runId).getInfo());
+            if (run.getStatus() != Service.RunStatus.RUNNING) {
+                return false;
+            }
+            call("set status " + status, () -> {
+                client.setTerminated(runId, Service.RunStatus.valueOf(status.name()), clock.millis());
+                return null;
+            });
+            return true;
+        } finally {
+            client.close();
+        }
+    }
+
+    /**
      * The id of the active experiment called {@code name}, created when the server has none.
      * Looked up with {@code experiments/search} rather than {@code experiments/get-by-name}: the
      * Java client retries every 4xx answer three times and logs each retry as a "Rate limit"

@@ -36,18 +36,63 @@ public final class RunTrackers {
         Object backend = parse(target);
         if (backend instanceof URI server) {
             HttpCredentials credentials = HttpCredentials.fromEnvironment(env);
-            MlflowClient client = new MlflowClient(hostCreds(server, credentials));
-            HttpClient http = HttpClient.newBuilder()
-                    // HTTP/1.1: the default HTTP/2 sends "Upgrade: h2c" on http:// requests, which
-                    // MLflow 3's uvicorn server refuses (400 "Unsupported upgrade request.")
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(30))
-                    .followRedirects(HttpClient.Redirect.NORMAL)
-                    .build();
-            return RestRunTracker.start(client, server,
-                    new ProxiedArtifactUploader(http, credentials), spec, user, clock);
+            return RestRunTracker.start(client(server, credentials), server, new ProxiedArtifactUploader(http(), credentials),
+                    spec, user, clock);
         }
         return FileStoreRunTracker.start(new MlflowFileStore((Path) backend, clock), spec, user, clock);
+    }
+
+    /**
+     * Continues a run that ended (or whose process died): its status is RUNNING again, with no
+     * end time, and the tracker logs into it as into a new one.
+     *
+     * @throws TrackingException when the backend has no run of that id
+     */
+    public static RunTracker reopen(String target, String runId) {
+        return reopen(target, runId, Clock.systemUTC(), System.getenv());
+    }
+
+    static RunTracker reopen(String target, String runId, Clock clock, Map<String, String> env) {
+        Object backend = parse(target);
+        if (backend instanceof URI server) {
+            HttpCredentials credentials = HttpCredentials.fromEnvironment(env);
+            return RestRunTracker.reopen(client(server, credentials), server, new ProxiedArtifactUploader(http(), credentials),
+                    runId, clock);
+        }
+        return FileStoreRunTracker.reopen(new MlflowFileStore((Path) backend, clock), runId, clock);
+    }
+
+    /**
+     * Ends a run that the backend still shows RUNNING (its process died) with {@code status} and
+     * the current time; a run that already ended is left as it is.
+     *
+     * @return whether the run was RUNNING and is now ended
+     * @throws TrackingException when the backend has no run of that id
+     */
+    public static boolean endIfRunning(String target, String runId, RunStatus status) {
+        return endIfRunning(target, runId, status, Clock.systemUTC(), System.getenv());
+    }
+
+    static boolean endIfRunning(String target, String runId, RunStatus status, Clock clock, Map<String, String> env) {
+        Object backend = parse(target);
+        if (backend instanceof URI server) {
+            return RestRunTracker.endIfRunning(client(server, HttpCredentials.fromEnvironment(env)), runId, status, clock);
+        }
+        return FileStoreRunTracker.endIfRunning(new MlflowFileStore((Path) backend, clock), runId, status, clock);
+    }
+
+    private static MlflowClient client(URI server, HttpCredentials credentials) {
+        return new MlflowClient(hostCreds(server, credentials));
+    }
+
+    private static HttpClient http() {
+        return HttpClient.newBuilder()
+                // HTTP/1.1: the default HTTP/2 sends "Upgrade: h2c" on http:// requests, which
+                // MLflow 3's uvicorn server refuses (400 "Unsupported upgrade request.")
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(30))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
     }
 
     /**

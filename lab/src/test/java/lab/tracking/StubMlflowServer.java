@@ -53,6 +53,8 @@ final class StubMlflowServer implements AutoCloseable {
     final Map<String, String[]> experiments = new HashMap<>();
     String newExperimentId = "7";
     String artifactUri = "mlflow-artifacts:/7/" + RUN_ID + "/artifacts";
+    /** The status runs/get reports for {@link #RUN_ID}. */
+    String runStatus = "KILLED";
     /** Optional override: answers log-batch with (status, body) when it returns non-null. */
     Function<JsonNode, Object[]> logBatchAnswer = body -> null;
 
@@ -143,6 +145,10 @@ final class StubMlflowServer implements AutoCloseable {
                 Object[] custom = logBatchAnswer.apply(r.json());
                 return custom != null ? custom : new Object[] {200, "{}"};
             }
+            case "GET runs/get":
+                return new Object[] {200, "{\"run\": {\"info\": {\"run_id\": \"" + RUN_ID + "\", \"run_uuid\": \"" + RUN_ID
+                        + "\", \"experiment_id\": \"" + newExperimentId + "\", \"status\": \"" + runStatus
+                        + "\", \"artifact_uri\": \"" + artifactUri + "\", \"lifecycle_stage\": \"active\"}, \"data\": {}}}"};
             case "POST runs/update":
                 return new Object[] {200, "{\"run_info\": {\"run_id\": \"" + RUN_ID + "\"}}"};
             default:

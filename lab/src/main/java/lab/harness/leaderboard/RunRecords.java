@@ -18,7 +18,8 @@ import lab.viz.RunSummary;
 /**
  * Reads the finished runs under a results root into leaderboard rows: each run's metric is the
  * mean, over its conditions, of the across-seed means in summary.json (so a heads_zero run scores
- * the average effect of ablating one head); its wall time is status.json's start to end.
+ * the average effect of ablating one head); its wall time is status.json's wall_seconds (time spent
+ * working on it, over a resume too). A STALE run (RUNNING, process gone) is not finished.
  */
 public final class RunRecords {
 
@@ -66,7 +67,11 @@ public final class RunRecords {
         return out;
     }
 
+    /** Time spent on the run over all its attempts (wall_seconds), else (older files) start to end. */
     private static double seconds(JsonNode status) {
+        if (status.path("wall_seconds").isNumber()) {
+            return status.path("wall_seconds").asDouble();
+        }
         Instant start = Instant.parse(status.path("started_at").asText());
         Instant end = Instant.parse(status.path("ended_at").asText());
         return Duration.between(start, end).toMillis() / 1000.0;

@@ -17,11 +17,14 @@ import lab.experiments.Experiments;
 import lab.experiments.PreparedExample;
 import lab.experiments.Prompt;
 import lab.harness.config.RunConfig;
+import lab.harness.config.RunConfigLoader;
+import lab.harness.results.ResultRow;
 import lab.harness.results.ResultsRecorder;
 import lab.harness.results.SeedLevelSummarizer;
 import lab.harness.results.Summary;
 import lab.harness.results.SummaryWriter;
 import lab.harness.rundir.RunDirectories;
+import lab.harness.rundir.RunLiveness;
 import lab.harness.rundir.RunState;
 import lab.harness.rundir.RunStatusFile;
 import lab.runtime.HookedTransformer;
@@ -32,7 +35,8 @@ import lab.viz.HeatmapData;
 /**
  * Runs one resolved config from start to end: run directory, config and status, model and
  * corpus, the experiment over every seed (results flushed after each seed), summary, figures,
- * provenance, profile and MLflow. Ctrl+C keeps what finished and marks the run KILLED.
+ * provenance, profile and MLflow. Ctrl+C keeps what finished and marks the run KILLED; a killed,
+ * stale or failed run can be {@link #resume resumed} in its own directory.
  */
 public final class ExperimentRunner {
 
@@ -53,20 +57,44 @@ public final class ExperimentRunner {
         try (RunLog log = new RunLog(dir.resolve("run.log"));
              RunSession session = RunSession.open(dir, config, status, log, clock)) {
             log.info("run %s: %s in %s", config.name(), config.experiment().type(), dir);
-            try {
-                execute(config, dir, session, log);
-                session.finish(RunState.FINISHED, null);
-                log.info("finished: %s", dir);
-                return new Outcome(dir, RunState.FINISHED);
-            } catch (RuntimeException | IOException e) {
-                log.info("failed: %s", e.getMessage());
-                session.finish(RunState.FAILED, e);
-                throw e;
+            return runIn(dir, config, session, log, List.of(), 0);
+        }
+    }
+
+    /**
+     * Continues a KILLED, STALE or FAILED run in its own directory with its own config.json (see
+     * {@link ResumePlan} for what is checked first): the rows of its finished seeds are kept, the
+     * other seeds run, and it ends as an uninterrupted run of the config would.
+     */
+    public Outcome resume(Path dir) throws IOException {
+        ResumePlan plan = ResumePlan.check(dir, RunConfigLoader.inWorkingDirectory(), RunLiveness.here());
+        RunConfig config = plan.config();
+        try (RunLog log = new RunLog(dir.resolve("run.log"))) {
+            RunStatusFile status = plan.begin(clock, log);
+            try (RunSession session = RunSession.resume(dir, config, status, log, clock, plan.keptRows().size())) {
+                log.info("resume %s: %d rows of %d of %d seeds kept", dir, plan.keptRows().size(), plan.seedsDone(),
+                        config.seeds().size());
+                return runIn(dir, config, session, log, plan.keptRows(), plan.seedsDone());
             }
         }
     }
 
-    private void execute(RunConfig config, Path dir, RunSession session, RunLog log) throws IOException {
+    private Outcome runIn(Path dir, RunConfig config, RunSession session, RunLog log, List<ResultRow> keptRows, int seedsDone)
+            throws IOException {
+        try {
+            execute(config, dir, session, log, keptRows, seedsDone);
+            session.finish(RunState.FINISHED, null);
+            log.info("finished: %s", dir);
+            return new Outcome(dir, RunState.FINISHED);
+        } catch (RuntimeException | IOException e) {
+            log.info("failed: %s", e.getMessage());
+            session.finish(RunState.FAILED, e);
+            throw e;
+        }
+    }
+
+    private void execute(RunConfig config, Path dir, RunSession session, RunLog log, List<ResultRow> keptRows, int seedsDone)
+            throws IOException {
         AnswerSpan span = config.answerSpan();
         Experiment experiment = Experiments.create(config.experiment().type(), config.experiment().params());
         if (span == AnswerSpan.FULL && !experiment.scoresAnswerSpans()) {
@@ -88,23 +116,10 @@ public final class ExperimentRunner {
                     m.config().nHeads(), m.device(), examples.size());
             List<String> metrics = config.metrics();
             ResultsRecorder recorder = ResultsRecorder.inDirectory(ResultsSchemas.forExperiment(experiment, metrics), dir);
+            keptRows.forEach(recorder.table()::append);
             session.keepOnInterrupt(recorder);
             Integer n = config.data().nExamples().isPresent() ? config.data().nExamples().getAsInt() : null;
-            for (long seed : config.seeds()) {
-                try (var p = session.phase("seed_" + seed)) {
-                    for (PreparedExample ex : ExampleDraw.forSeed(examples, n, seed)) {
-                        experiment.run(m, ex, metrics, (condition, values, baselines) -> {
-                            var row = recorder.newRow().exampleId(ex.id()).seed((int) seed).group(ex.group());
-                            condition.forEach(row::set);
-                            values.forEach(row::set);
-                            baselines.forEach(row::set);
-                            row.append();
-                        });
-                    }
-                    recorder.flush();
-                }
-                log.info("seed %d done: %d rows so far", seed, recorder.table().rowCount());
-            }
+            new SeedLoop(experiment, m, metrics).run(examples, n, config.seeds(), seedsDone, recorder, session, log);
             recorder.close();
             try (var p = session.phase("summarize")) {
                 Summary summary = SeedLevelSummarizer.summarize(recorder.table());

@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import lab.harness.config.RunConfig;
 import lab.harness.profile.Profiler;
 import lab.harness.provenance.Provenance;
@@ -15,6 +19,7 @@ import lab.harness.results.ResultRow;
 import lab.harness.results.ResultsRecorder;
 import lab.harness.results.ResultsTable;
 import lab.harness.results.Summary;
+import lab.harness.rundir.RunLiveness;
 import lab.harness.rundir.RunState;
 import lab.harness.rundir.RunStatusFile;
 import lab.runtime.DeviceChoice;
@@ -23,10 +28,11 @@ import lab.tracking.RunSpec;
 import lab.tracking.RunStatus;
 import lab.tracking.RunTracker;
 import lab.tracking.RunTrackers;
+import lab.tracking.TrackingException;
 
 /**
- * Everything that watches a run rather than computes it: status file, profiler, provenance,
- * MLflow tracker, and the Ctrl+C hook that flushes finished results and marks the run KILLED
+ * Everything that watches a run rather than computes it: status file and its heartbeat, profiler,
+ * provenance, MLflow tracker, and the Ctrl+C hook that flushes finished results and marks the run KILLED
  * (in status.json and in MLflow) before the JVM exits with 130.
  */
 final class RunSession implements AutoCloseable {
@@ -37,6 +43,7 @@ final class RunSession implements AutoCloseable {
     private final Profiler profiler;
     private final RunTracker tracker;
     private final Thread interruptHook;
+    private final ScheduledExecutorService heartbeat;
     private volatile ResultsRecorder recorder;
 
     private RunSession(Path dir, RunStatusFile status, RunLog log, Profiler profiler, RunTracker tracker) {
@@ -47,8 +54,34 @@ final class RunSession implements AutoCloseable {
         this.tracker = tracker;
         this.interruptHook = new Thread(this::onInterrupt, "run-interrupted");
         Runtime.getRuntime().addShutdownHook(interruptHook);
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "run-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = RunLiveness.HEARTBEAT_INTERVAL.toMillis();
+        heartbeat.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /** Tells readers the run is alive (see {@link RunLiveness}); a failed write waits for the next beat. */
+    private void beat() {
+        try {
+            status.heartbeat();
+        } catch (IOException | RuntimeException e) {
+            log.info("could not refresh the heartbeat in status.json: %s", e.getMessage());
+        }
+    }
+
+    /** After results.parquet holds the first {@code seedsDone} seeds as its first {@code rows} rows. */
+    void checkpoint(int seedsDone, int seedsTotal, int rows) {
+        try {
+            status.checkpoint(seedsDone, seedsTotal, rows);
+        } catch (IOException e) {
+            log.info("could not record the checkpoint in status.json: %s", e.getMessage());
+        }
+    }
+
+    /** A new run: writes provenance.json and starts its MLflow run (recorded in status.json). */
     static RunSession open(Path dir, RunConfig config, RunStatusFile status, RunLog log, Clock clock) throws IOException {
         ai.djl.Device device = DeviceChoice.resolve(config.model().device());
         Profiler profiler = Profiler.start(Duration.ofMillis(500), device);
@@ -56,27 +89,62 @@ final class RunSession implements AutoCloseable {
         provenance.writeTo(dir);
         RunTracker tracker = null;
         if (config.output().mlflow().trackingTarget().isPresent()) {
-            Map<String, String> tags = new LinkedHashMap<>();
-            tags.put("lab.config_sha256", config.hash());
-            tags.put("lab.corpus_sha256", provenance.corpus().sha256());
-            if (provenance.split() != null) {
-                tags.put("lab.split_sha256", provenance.split().sha256());
-            }
-            provenance.modelFiles().forEach(f -> tags.put("lab.model_file." + f.path().replaceAll("[^\\w.\\-/ :]", "_"), f.sha256()));
-            tags.put("lab.experiment_type", config.experiment().type());
-            tags.put("lab.run_dir", dir.toString());
-            tags.put("lab.rerun", provenance.rerun());
-            if (provenance.git().dirty() != null) {
-                tags.put("lab.git_dirty", provenance.git().dirty().toString());
-            }
-            RunSpec spec = RunSpec.of(config.name(), dir.getFileName().toString()).withTags(tags);
-            if (provenance.git().commit() != null) {
-                spec = spec.withGitCommit(provenance.git().commit());
-            }
-            tracker = RunTrackers.start(config.output().mlflow().trackingTarget().get(), spec);
-            tracker.logParams(lab.tracking.ConfigParams.flatten(config.tree()));
+            tracker = startTracker(dir, config, provenance);
+            status.trackedAs(tracker.runId());
         }
         return new RunSession(dir, status, log, profiler, tracker);
+    }
+
+    /**
+     * A resumed run: its provenance.json stays (the resume is appended to it by the caller) and
+     * its MLflow run is reopened, RUNNING again; a new MLflow run only when the old one cannot be
+     * found (tracking was added, or the run was deleted).
+     */
+    static RunSession resume(Path dir, RunConfig config, RunStatusFile status, RunLog log, Clock clock, int keptRows)
+            throws IOException {
+        ai.djl.Device device = DeviceChoice.resolve(config.model().device());
+        Profiler profiler = Profiler.start(Duration.ofMillis(500), device);
+        RunTracker tracker = null;
+        Optional<String> target = config.output().mlflow().trackingTarget();
+        String runId = status.current().mlflowRunId();
+        if (target.isPresent() && runId != null) {
+            try {
+                tracker = RunTrackers.reopen(target.get(), runId);
+            } catch (TrackingException e) {
+                log.info("MLflow run %s cannot be reopened (%s); starting a new one", runId, e.getMessage());
+            }
+        }
+        if (target.isPresent() && tracker == null) {
+            tracker = startTracker(dir, config, Provenance.collect(config, dir, device.toString(), clock));
+            status.trackedAs(tracker.runId());
+        }
+        if (tracker != null) {
+            tracker.setTags(Map.of("lab.resumed_from_rows", Integer.toString(keptRows)));
+        }
+        return new RunSession(dir, status, log, profiler, tracker);
+    }
+
+    private static RunTracker startTracker(Path dir, RunConfig config, Provenance provenance) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("lab.config_sha256", config.hash());
+        tags.put("lab.corpus_sha256", provenance.corpus().sha256());
+        if (provenance.split() != null) {
+            tags.put("lab.split_sha256", provenance.split().sha256());
+        }
+        provenance.modelFiles().forEach(f -> tags.put("lab.model_file." + f.path().replaceAll("[^\\w.\\-/ :]", "_"), f.sha256()));
+        tags.put("lab.experiment_type", config.experiment().type());
+        tags.put("lab.run_dir", dir.toString());
+        tags.put("lab.rerun", provenance.rerun());
+        if (provenance.git().dirty() != null) {
+            tags.put("lab.git_dirty", provenance.git().dirty().toString());
+        }
+        RunSpec spec = RunSpec.of(config.name(), dir.getFileName().toString()).withTags(tags);
+        if (provenance.git().commit() != null) {
+            spec = spec.withGitCommit(provenance.git().commit());
+        }
+        RunTracker tracker = RunTrackers.start(config.output().mlflow().trackingTarget().get(), spec);
+        tracker.logParams(lab.tracking.ConfigParams.flatten(config.tree()));
+        return tracker;
     }
 
     Profiler.Phase phase(String name) {
@@ -113,6 +181,7 @@ final class RunSession implements AutoCloseable {
 
     /** Ends the run: status file first (the record a battery trusts), then profile, then MLflow with the files. */
     void finish(RunState state, Throwable error) {
+        heartbeat.shutdownNow();
         try {
             if (state == RunState.FINISHED) {
                 status.finished();
@@ -135,6 +204,7 @@ final class RunSession implements AutoCloseable {
 
     /** Runs on Ctrl+C (SIGINT) while the run is still going: keep what finished, mark it KILLED. */
     private void onInterrupt() {
+        heartbeat.shutdownNow();
         ResultsRecorder r = recorder;
         if (r != null) {
             r.flushUnchecked();
@@ -158,6 +228,7 @@ final class RunSession implements AutoCloseable {
         } catch (IllegalStateException shuttingDown) {
             // the JVM is already exiting: the hook is running or has run
         }
+        heartbeat.shutdownNow();
         profiler.stop();
         if (tracker != null) {
             tracker.close();

@@ -15,7 +15,8 @@ import lab.harness.config.CanonicalJson;
 /**
  * The finished runs under an output root, by config hash. A run counts as finished when its
  * directory (a direct child of the root) holds a {@code config.json} whose canonical SHA-256 is
- * the hash asked for, and a {@code status.json} that says {@code FINISHED}. The hash is computed
+ * the hash asked for, and a {@code status.json} that says {@code FINISHED} (so a STALE run, RUNNING
+ * with its process gone, is not finished: --skip-existing runs it again, or it is resumed). The hash is computed
  * from {@code config.json} itself, not taken from {@code status.json}, so a hand-edited config no
  * longer counts as the run it was.
  */

@@ -2,7 +2,7 @@ package lab.harness.rundir;
 
 /** The {@code status} of a run directory's {@code status.json}. */
 public enum RunState {
-    /** Started and not ended (or the process died without a word: no heartbeat is kept). */
+    /** Started and not ended; or the process died without a word, which {@link RunLiveness} tells (STALE). */
     RUNNING,
     /** Every seed done and every output file written. */
     FINISHED,

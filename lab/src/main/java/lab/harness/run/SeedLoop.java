@@ -1,0 +1,59 @@
+package lab.harness.run;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import lab.experiments.Experiment;
+import lab.experiments.PreparedExample;
+import lab.harness.results.ResultsRecorder;
+import lab.runtime.HookedTransformer;
+
+/**
+ * The seeds of a run, from the first one not yet done: each seed's draw of examples through the
+ * experiment (an example drawn again by a later seed is replayed, see {@link ExampleOutcomes}),
+ * one row per example x condition, then results.parquet flushed and the checkpoint recorded, so
+ * that a run killed at any point keeps every finished seed and can be resumed from it.
+ */
+final class SeedLoop {
+
+    private final Experiment experiment;
+    private final HookedTransformer model;
+    private final List<String> metrics;
+
+    SeedLoop(Experiment experiment, HookedTransformer model, List<String> metrics) {
+        this.experiment = experiment;
+        this.model = model;
+        this.metrics = List.copyOf(metrics);
+    }
+
+    /**
+     * Runs {@code seeds} from index {@code from} on, appending to {@code recorder}.
+     *
+     * @param n examples per seed (null: all, in corpus order)
+     */
+    void run(List<PreparedExample> examples, Integer n, List<Long> seeds, int from, ResultsRecorder recorder,
+             RunSession session, RunLog log) throws IOException {
+        List<List<PreparedExample>> draws = new ArrayList<>();
+        for (long seed : seeds.subList(from, seeds.size())) {
+            draws.add(ExampleDraw.forSeed(examples, n, seed));
+        }
+        ExampleOutcomes outcomes = new ExampleOutcomes(draws);
+        for (int i = from; i < seeds.size(); i++) {
+            int seed = (int) (long) seeds.get(i);
+            try (var p = session.phase("seed_" + seed)) {
+                for (PreparedExample ex : draws.get(i - from)) {
+                    outcomes.report(ex, (e, sink) -> experiment.run(model, e, metrics, sink), (condition, values, baselines) -> {
+                        var row = recorder.newRow().exampleId(ex.id()).seed(seed).group(ex.group());
+                        condition.forEach(row::set);
+                        values.forEach(row::set);
+                        baselines.forEach(row::set);
+                        row.append();
+                    });
+                }
+                recorder.flush();
+            }
+            session.checkpoint(i + 1, seeds.size(), recorder.table().rowCount());
+            log.info("seed %d done: %d rows so far", seed, recorder.table().rowCount());
+        }
+    }
+}
