@@ -74,9 +74,11 @@ public final class ExperimentRunner {
         try (HookedTransformer m = model) {
             Experiment experiment = Experiments.create(config.experiment().type(), config.experiment().params());
             experiment.check(m.config());
+            experiment.checkMetrics(config.metrics());
             List<PreparedExample> examples;
             try (var p = session.phase("prepare_data")) {
                 examples = prepare(config, m);
+                experiment.prepare(m, examples);
             }
             log.info("model %s (%d layers x %d heads) on %s; %d examples", config.model().path(), m.config().nLayers(),
                     m.config().nHeads(), m.device(), examples.size());
@@ -120,7 +122,7 @@ public final class ExperimentRunner {
         List<PreparedExample> prepared = new ArrayList<>();
         for (CorpusItem item : items) {
             prepared.add(preparer.prepare(new Prompt(item.id(), item.group(), item.clean(), item.corrupt(), item.target(),
-                    item.foil()), corpus.toString()));
+                    item.foil(), item.subject()), corpus.toString()));
         }
         return prepared;
     }
