@@ -44,7 +44,7 @@ public final class CausalTrace implements Experiment {
     private final long noiseSeed;
     private final boolean bySubjectRole;
     private final int batchSize;
-    private final PositionLabels positionLabels = new PositionLabels();
+    private final PositionLabels positionLabels = new PositionLabels(false);
     private double embeddingStd = Double.NaN;
 
     public CausalTrace(double noise, int samples, int window, long noiseSeed, boolean bySubjectRole, int batchSize) {

@@ -42,7 +42,8 @@ public final class LogitAttribution implements Experiment {
 
     @Override
     public List<MapAxes> maps() {
-        return List.of(new MapAxes("layer", "head", List.of()).onlyWhere("component", ResidualParts.HEAD));
+        // a part's logit_diff is its share of the clean value, so "change from clean" means nothing
+        return List.of(new MapAxes("layer", "head", List.of()).onlyWhere("component", ResidualParts.HEAD).withoutChangeMaps());
     }
 
     @Override

@@ -24,7 +24,9 @@ import lab.runtime.RunOptions;
  *
  * <p>Metrics: {@code logit_diff} (target minus foil, read at every position) and {@code
  * target_rank} (how many tokens score above the target: 0 when it is the top prediction).
- * Parameter {@code position}: "all" (default) or "last".
+ * Parameters: {@code position}: "all" (default) or "last"; {@code align}: "start" (default:
+ * {@code position} counts from the first token) or "end" (-1 is the last token, -2 the one
+ * before, ...), so that prompts of different lengths line up at the scored position.
  */
 public final class LogitLens implements Experiment {
 
@@ -32,10 +34,13 @@ public final class LogitLens implements Experiment {
     public static final String TARGET_RANK = "target_rank";
 
     private final boolean lastPositionOnly;
-    private final PositionLabels positionLabels = new PositionLabels();
+    private final boolean fromEnd;
+    private final PositionLabels positionLabels;
 
-    public LogitLens(boolean lastPositionOnly) {
+    public LogitLens(boolean lastPositionOnly, boolean fromEnd) {
         this.lastPositionOnly = lastPositionOnly;
+        this.fromEnd = fromEnd;
+        this.positionLabels = new PositionLabels(fromEnd);
     }
 
     public static LogitLens fromParams(JsonNode params) {
@@ -43,7 +48,11 @@ public final class LogitLens implements Experiment {
         if (!position.equals("all") && !position.equals("last")) {
             throw new IllegalArgumentException("experiment.position is '" + position + "'; use \"all\" or \"last\"");
         }
-        return new LogitLens(position.equals("last"));
+        String align = params.path("align").asText("start");
+        if (!align.equals("start") && !align.equals("end")) {
+            throw new IllegalArgumentException("experiment.align is '" + align + "'; use \"start\" or \"end\"");
+        }
+        return new LogitLens(position.equals("last"), align.equals("end"));
     }
 
     @Override
@@ -96,7 +105,8 @@ public final class LogitLens implements Experiment {
                     int from = (l * positions + p) * vocab;
                     Map<String, Object> condition = new LinkedHashMap<>();
                     condition.put("layer", l);
-                    condition.put("position", lastPositionOnly ? ids.length - 1 : p);
+                    int at = lastPositionOnly ? ids.length - 1 : p;
+                    condition.put("position", fromEnd ? at - ids.length : at);
                     Map<String, Double> values = new LinkedHashMap<>();
                     for (String metric : metrics) {
                         values.put(metric, value(metric, all, from, vocab, example));

@@ -12,9 +12,11 @@ import java.util.Map;
  *     component = head when other components share the table; empty: every row
  * @param labels per axis column, the label to show for a value (compared as text), e.g. a
  *     position's token; values without one show as themselves
+ * @param changeMaps whether a metric's change from its clean baseline (e.g. logit_diff minus
+ *     clean_logit_diff) is worth a map too; not when the metric is a share of the clean value
  */
 public record MapAxes(String rows, String columns, List<String> facets, Map<String, String> only,
-                      Map<String, Map<String, String>> labels) {
+                      Map<String, Map<String, String>> labels, boolean changeMaps) {
 
     public MapAxes {
         facets = List.copyOf(facets);
@@ -23,21 +25,26 @@ public record MapAxes(String rows, String columns, List<String> facets, Map<Stri
     }
 
     public MapAxes(String rows, String columns, List<String> facets) {
-        this(rows, columns, facets, Map.of(), Map.of());
+        this(rows, columns, facets, Map.of(), Map.of(), true);
     }
 
     /** This map drawn from the rows whose {@code column} is {@code value} only. */
     public MapAxes onlyWhere(String column, Object value) {
         Map<String, String> more = new LinkedHashMap<>(only);
         more.put(column, String.valueOf(value));
-        return new MapAxes(rows, columns, facets, more, labels);
+        return new MapAxes(rows, columns, facets, more, labels, changeMaps);
     }
 
     /** This map with {@code column}'s values shown by the given labels (value as text to label). */
     public MapAxes labelled(String column, Map<String, String> valueLabels) {
         Map<String, Map<String, String>> more = new LinkedHashMap<>(labels);
         more.put(column, Map.copyOf(valueLabels));
-        return new MapAxes(rows, columns, facets, only, more);
+        return new MapAxes(rows, columns, facets, only, more, changeMaps);
+    }
+
+    /** This map without the change-from-clean maps. */
+    public MapAxes withoutChangeMaps() {
+        return new MapAxes(rows, columns, facets, only, labels, false);
     }
 
     /** Whether a summary row with this condition belongs on the map. */

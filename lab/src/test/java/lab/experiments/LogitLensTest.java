@@ -81,8 +81,16 @@ class LogitLensTest {
                     (c, v, b) -> lastOnly.put(c.get("layer") + "/" + c.get("position"), v.get(AnswerMetrics.LOGIT_DIFF)));
             assertEquals(model.config().nLayers() + 1, lastOnly.size());
             lastOnly.forEach((key, value) -> assertEquals(all.get(key), value, 1e-4, key));
+            // counted from the end, the last position is -1 whatever the prompt's length
+            Map<String, Double> fromEnd = new HashMap<>();
+            LogitLens.fromParams(new ObjectMapper().readTree("{\"position\": \"last\", \"align\": \"end\"}")).run(model, ex,
+                    List.of(AnswerMetrics.LOGIT_DIFF), (c, v, b) -> fromEnd.put(c.get("layer") + "/" + c.get("position"), v.get(AnswerMetrics.LOGIT_DIFF)));
+            for (int l = 0; l <= model.config().nLayers(); l++) {
+                assertEquals(all.get(l + "/" + (ids.length - 1)), fromEnd.get(l + "/-1"), 1e-4, "layer " + l);
+            }
+            assertEquals(model.config().nLayers() + 1, fromEnd.size());
             var e = assertThrows(IllegalArgumentException.class,
-                    () -> new LogitLens(false).checkMetrics(List.of(AnswerMetrics.KL)));
+                    () -> new LogitLens(false, false).checkMetrics(List.of(AnswerMetrics.KL)));
             assertTrue(e.getMessage().contains("'kl'") && e.getMessage().contains("logit_lens"), e.getMessage());
         }
     }

@@ -36,6 +36,9 @@ final class HeatmapAssembler {
         List<HeatmapData> out = new ArrayList<>();
         for (MapAxes axes : maps) {
             for (String metric : drawn) {
+                if (metric.equals(LOGIT_DIFF_CHANGE) && !axes.changeMaps()) {
+                    continue;
+                }
                 Map<List<Object>, List<SummaryRow>> byFacet = new LinkedHashMap<>();
                 for (SummaryRow row : rows) {
                     if (row.metric().equals(metric) && axes.includes(row.condition())) {
