@@ -50,7 +50,7 @@ class ReportRenderCheckTest {
     }
 
     /** The script sits at the repository root; tests run from the module directory. */
-    private static Path script() {
+    static Path script() {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
             Path candidate = d.resolve("scripts/check-report-renders");
             if (Files.isRegularFile(candidate)) {
