@@ -105,7 +105,7 @@ public final class CausalTrace implements Experiment {
                         + "' has none: add \"subject\": \"...\" (words of its clean prompt) to it");
             }
         }
-        float[] table = LogitLens.floats(model.weights().require("embed.W_E"));
+        float[] table = HostArrays.floats(model.weights().require("embed.W_E"));
         int d = model.config().dModel();
         double sum = 0;
         double sq = 0;
@@ -146,7 +146,7 @@ public final class CausalTrace implements Experiment {
         try (NDManager m = NDManager.newBaseManager(model.device())) {
             ForwardResult clean = model.run(m, model.tokens(m, ids), RunOptions.defaults()
                     .caching(Pattern.compile("blocks\\.\\d+\\.(hook_resid_pre|hook_attn_out|hook_mlp_out)")).unembedOnly(-1));
-            double cleanLogitDiff = new AnswerMetrics(LogitLens.floats(clean.output()), example.target(), example.foil())
+            double cleanLogitDiff = new AnswerMetrics(HostArrays.floats(clean.output()), example.target(), example.foil())
                     .cleanLogitDiff();
             SplittableRandom rng = new SplittableRandom(noiseSeed ^ example.id().hashCode() * 0x9E3779B97F4A7C15L);
             for (int s = 0; s < samples; s++) {

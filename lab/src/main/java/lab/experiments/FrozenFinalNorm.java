@@ -30,8 +30,8 @@ final class FrozenFinalNorm {
             sq += (v - mean) * (v - mean);
         }
         this.scale = Math.sqrt(sq / d + c.normEps());
-        float[] w = LogitLens.floats(model.weights().require("ln_final.w"));
-        float[] unembed = LogitLens.floats(model.weights().require(c.tiedEmbeddings() ? "embed.W_E" : "unembed.W_U"));
+        float[] w = HostArrays.floats(model.weights().require("ln_final.w"));
+        float[] unembed = HostArrays.floats(model.weights().require(c.tiedEmbeddings() ? "embed.W_E" : "unembed.W_U"));
         double[] diff = new double[d];
         this.direction = new double[d];
         for (int i = 0; i < d; i++) {
@@ -41,14 +41,14 @@ final class FrozenFinalNorm {
         double k = 0;
         NDArray normBias = model.weights().get("ln_final.b");
         if (normBias != null) {
-            float[] b = LogitLens.floats(normBias);
+            float[] b = HostArrays.floats(normBias);
             for (int i = 0; i < d; i++) {
                 k += b[i] * diff[i];
             }
         }
         NDArray unembedBias = model.weights().get("unembed.b_U");
         if (unembedBias != null) {
-            float[] bU = LogitLens.floats(unembedBias);
+            float[] bU = HostArrays.floats(unembedBias);
             k += (double) bU[(int) target] - bU[(int) foil];
         }
         this.constant = k;

@@ -38,7 +38,7 @@ public final class HeadPatterns {
                      .caching(Pattern.compile("blocks\\.(" + alternatives + ")\\.attn\\.hook_pattern")).unembedOnly(-1))) {
             int n = ids.length;
             for (int[] lh : heads) {
-                float[] flat = LogitLens.floats(r.cache().get("blocks." + lh[0] + ".attn.hook_pattern").get(new NDIndex("0, {}", lh[1])));
+                float[] flat = HostArrays.floats(r.cache().get("blocks." + lh[0] + ".attn.hook_pattern").get(new NDIndex("0, {}", lh[1])));
                 double[][] w = new double[n][n];
                 for (int q = 0; q < n; q++) {
                     for (int k = 0; k < n; k++) {

@@ -63,7 +63,7 @@ public final class LogitAttribution implements Experiment {
         try (NDManager m = NDManager.newBaseManager(model.device())) {
             ForwardResult clean = model.run(m, model.tokens(m, example.clean()),
                     RunOptions.defaults().caching(ResidualParts.cachedHooks(c)).unembedOnly(-1));
-            double cleanLogitDiff = new AnswerMetrics(LogitLens.floats(clean.output()), example.target(), example.foil())
+            double cleanLogitDiff = new AnswerMetrics(HostArrays.floats(clean.output()), example.target(), example.foil())
                     .cleanLogitDiff();
             double[] residual = ResidualParts.vector(clean.cache().get(ResidualParts.finalResidual(c)), last);
             FrozenFinalNorm norm = new FrozenFinalNorm(model, residual, example.target(), example.foil());

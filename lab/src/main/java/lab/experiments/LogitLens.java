@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,7 +88,7 @@ public final class LogitLens implements Experiment {
             String last = "blocks." + (layers - 1) + ".hook_resid_post";
             ForwardResult clean = model.run(m, model.tokens(m, ids), RunOptions.defaults()
                     .caching(Pattern.compile("blocks\\.\\d+\\.hook_resid_pre|" + Pattern.quote(last))).unembedOnly(-1));
-            double cleanLogitDiff = new AnswerMetrics(floats(clean.output()), example.target(), example.foil()).cleanLogitDiff();
+            double cleanLogitDiff = new AnswerMetrics(HostArrays.floats(clean.output()), example.target(), example.foil()).cleanLogitDiff();
             NDList residuals = new NDList();
             for (int l = 0; l < layers; l++) {
                 residuals.add(clean.cache().get("blocks." + l + ".hook_resid_pre"));
@@ -99,7 +98,7 @@ public final class LogitLens implements Experiment {
             NDArray logits = model.run(m, NDArrays.concat(residuals, 0), lastPositionOnly ? lens.unembedOnly(-1) : lens).output();
             int positions = (int) logits.getShape().get(1);
             int vocab = (int) logits.getShape().get(2);
-            float[] all = floats(logits);
+            float[] all = HostArrays.floats(logits);
             for (int l = 0; l <= layers; l++) {
                 for (int p = 0; p < positions; p++) {
                     int from = (l * positions + p) * vocab;
@@ -130,9 +129,5 @@ public final class LogitLens implements Experiment {
             }
             default -> throw new IllegalArgumentException("logit_lens does not report '" + metric + "'");
         };
-    }
-
-    static float[] floats(NDArray a) {
-        return a.toType(DataType.FLOAT32, false).toFloatArray();
     }
 }

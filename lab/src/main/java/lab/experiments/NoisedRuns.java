@@ -61,7 +61,7 @@ final class NoisedRuns {
         java.util.Arrays.fill(batch, ids);
         NDArray logits = model.run(m, model.tokens(m, batch), RunOptions.defaults()
                 .withHooks(hooks.toArray(Hook[]::new)).unembedOnly(-1)).output();
-        float[] all = LogitLens.floats(logits);
+        float[] all = HostArrays.floats(logits);
         int vocab = all.length / rows.size();
         double[] out = new double[rows.size()];
         for (int r = 0; r < rows.size(); r++) {

@@ -54,8 +54,8 @@ final class ResidualParts {
         double[] biases = new double[d];
         for (int l = 0; l < c.nLayers(); l++) {
             String b = "blocks." + l + ".";
-            float[] z = LogitLens.floats(cache.get(b + "attn.hook_z").get(new NDIndex("0, {}", position)));
-            float[] wO = LogitLens.floats(model.weights().require(b + "attn.W_O"));
+            float[] z = HostArrays.floats(cache.get(b + "attn.hook_z").get(new NDIndex("0, {}", position)));
+            float[] wO = HostArrays.floats(model.weights().require(b + "attn.W_O"));
             int width = c.nHeads() * dHead;
             for (int h = 0; h < c.nHeads(); h++) {
                 double[] out = new double[d];
@@ -70,7 +70,7 @@ final class ResidualParts {
             }
             NDArray bO = model.weights().get(b + "attn.b_O");
             if (bO != null) {
-                float[] bias = LogitLens.floats(bO);
+                float[] bias = HostArrays.floats(bO);
                 for (int i = 0; i < d; i++) {
                     biases[i] += bias[i];
                 }
@@ -82,7 +82,7 @@ final class ResidualParts {
     }
 
     static double[] vector(NDArray activation, int position) {
-        float[] f = LogitLens.floats(activation.get(new NDIndex("0, {}", position)));
+        float[] f = HostArrays.floats(activation.get(new NDIndex("0, {}", position)));
         double[] out = new double[f.length];
         for (int i = 0; i < f.length; i++) {
             out[i] = f[i];

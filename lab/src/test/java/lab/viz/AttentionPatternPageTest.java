@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -64,16 +61,7 @@ class AttentionPatternPageTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(ReportRenderCheckTest.chromiumInstalled(), "no /usr/bin/chromium");
         Path page = dir.resolve("patterns.html");
         AttentionPatternPage.write(sample(), page);
-        Path log = dir.resolve("check.log");
-        Process check = new ProcessBuilder("bash", ReportRenderCheckTest.script().toString(), page.toString(), dir.resolve("out").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean finished = check.waitFor(4, TimeUnit.MINUTES);
-        if (!finished) {
-            check.destroyForcibly();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertTrue(finished, "render check timed out:\n" + output);
-        assertEquals(0, check.exitValue(), "render check failed:\n" + output);
+        String output = ReportRenderCheckTest.check(page, dir.resolve("out"), dir.resolve("check.log"));
         assertTrue(output.contains("data-viz-ready=\"50\""), output);
         // the last head (L1H3) was picked; its last token (4) attends to token 0 and itself, 0.5 each
         assertTrue(output.contains("query: 4  John | key: 0 &lt;|endoftext|&gt; | weight: 0.500 | shown: L1H3 | highlighted: 2"), output);
