@@ -20,13 +20,14 @@ import lab.io.AtomicFiles;
 
 /**
  * A corpus file: JSON Lines, one {@link CorpusItem} per line with the keys id, clean, corrupt,
- * target, foil and group, all strings. Reading checks every line; an error names the file, the
+ * target, foil and group, all strings, and optionally subject (a non-empty string found in clean). Reading checks every line; an error names the file, the
  * line and what to fix. Knows nothing of models: single-token checks belong to whoever runs the
  * items through a tokenizer.
  */
 public final class Corpus {
 
     static final List<String> KEYS = List.of("id", "clean", "corrupt", "target", "foil", "group");
+    static final String SUBJECT = "subject";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Corpus() {
@@ -122,7 +123,22 @@ public final class Corpus {
             }
             values[k] = v.asText();
         }
-        return new CorpusItem(values[0], values[1], values[2], values[3], values[4], values[5]);
+        return new CorpusItem(values[0], values[1], values[2], values[3], values[4], values[5], subject(where, node, values[1]));
+    }
+
+    private static String subject(String where, JsonNode node, String clean) {
+        JsonNode v = node.get(SUBJECT);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            throw new IllegalArgumentException(where + ": \"" + SUBJECT + "\" must be a non-empty string, found " + v);
+        }
+        if (!clean.contains(v.asText().strip())) {
+            throw new IllegalArgumentException(where + ": subject \"" + v.asText() + "\" does not occur in clean \""
+                    + clean + "\"; give the subject as it is written in the clean prompt");
+        }
+        return v.asText();
     }
 
     /** Writes items as JSON Lines, atomically, keys in the canonical order. */
@@ -136,6 +152,9 @@ public final class Corpus {
             o.put("target", item.target());
             o.put("foil", item.foil());
             o.put("group", item.group());
+            if (item.subject() != null) {
+                o.put(SUBJECT, item.subject());
+            }
             out.append(JSON.writeValueAsString(o)).append('\n');
         }
         AtomicFiles.writeString(file, out.toString());

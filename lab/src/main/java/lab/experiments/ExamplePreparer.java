@@ -58,7 +58,11 @@ public final class ExamplePreparer {
                     ? " (prompt and answer without its last token)" : "") + " is longer than the model's context of "
                     + contextLength);
         }
-        return new PreparedExample(p.id(), p.group(), clean, corrupt, target, foil);
+        TokenSpan subject = p.subject() == null ? null : SubjectTokens.find(tokenizer, clean, p.subject())
+                .orElseThrow(() -> new IllegalArgumentException(where + " (id " + p.id() + "): subject '" + p.subject()
+                        + "' is not among the clean prompt's tokens " + Arrays.toString(tokenizer.tokens(p.clean()))
+                        + "; give the subject as whole words of the clean prompt"));
+        return new PreparedExample(p.id(), p.group(), clean, corrupt, target, foil, subject);
     }
 
     private long[] answer(String text, String role) {

@@ -30,6 +30,28 @@ public interface Experiment {
     /** Fails with a clear message if the parameters do not fit this model (e.g. a head that does not exist). */
     void check(ModelConfig model);
 
+    /** The metrics this experiment reports; a run config may name only these. */
+    default List<String> supportedMetrics() {
+        return lab.experiments.metrics.AnswerMetrics.ALL;
+    }
+
+    /** Fails with a clear message if a run asks for a metric this experiment does not report. */
+    default void checkMetrics(List<String> metrics) {
+        for (String metric : metrics) {
+            if (!supportedMetrics().contains(metric)) {
+                throw new IllegalArgumentException("metric '" + metric + "' is not one that experiment.type " + type()
+                        + " reports; use metrics from " + supportedMetrics());
+            }
+        }
+    }
+
+    /**
+     * Called once with every example the run may draw, before the first {@link #run}, for what an
+     * experiment derives from the whole subset (e.g. a noise scale from its embeddings).
+     */
+    default void prepare(HookedTransformer model, List<PreparedExample> examples) {
+    }
+
     /**
      * Runs every condition on one example and reports each to {@code sink}. Deterministic: the same
      * model and example give the same reports (the harness computes an example drawn by several seeds once).

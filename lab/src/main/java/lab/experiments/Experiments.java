@@ -9,7 +9,10 @@ import java.util.function.Function;
 public final class Experiments {
 
     private static final Map<String, Function<JsonNode, Experiment>> TYPES = new TreeMap<>(Map.of(
-            HeadsZero.TYPE, HeadsZero::fromParams));
+            HeadsZero.TYPE, HeadsZero::fromParams,
+            LogitLens.TYPE, LogitLens::fromParams,
+            LogitAttribution.TYPE, LogitAttribution::fromParams,
+            CausalTrace.TYPE, CausalTrace::fromParams));
 
     private Experiments() {
     }

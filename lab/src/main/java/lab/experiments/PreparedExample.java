@@ -5,9 +5,16 @@ import java.util.Arrays;
 /**
  * A prompt as token ids, and its answers: target and foil as token sequences, one token each
  * unless the run scores answer spans ({@code "span": "full"}; then they may differ in length).
+ * {@code subject} is where the prompt's subject lies in {@code clean}, or null when the corpus
+ * item names none.
  */
 public record PreparedExample(String id, String group, long[] clean, long[] corrupt, long[] targetTokens,
-                              long[] foilTokens) {
+                              long[] foilTokens, TokenSpan subject) {
+
+    /** Answers as token sequences, no subject. */
+    public PreparedExample(String id, String group, long[] clean, long[] corrupt, long[] targetTokens, long[] foilTokens) {
+        this(id, group, clean, corrupt, targetTokens, foilTokens, null);
+    }
 
     public PreparedExample {
         if (targetTokens.length == 0 || foilTokens.length == 0) {
@@ -21,7 +28,12 @@ public record PreparedExample(String id, String group, long[] clean, long[] corr
 
     /** One-token target and foil. */
     public PreparedExample(String id, String group, long[] clean, long[] corrupt, long target, long foil) {
-        this(id, group, clean, corrupt, new long[] {target}, new long[] {foil});
+        this(id, group, clean, corrupt, target, foil, null);
+    }
+
+    /** One-token target and foil, with the subject's span (null for none). */
+    public PreparedExample(String id, String group, long[] clean, long[] corrupt, long target, long foil, TokenSpan subject) {
+        this(id, group, clean, corrupt, new long[] {target}, new long[] {foil}, subject);
     }
 
     /** True when target and foil are one token each: they are read from the prompt's last position alone. */

@@ -14,7 +14,7 @@ import lab.runtime.ModelTokenizer;
  * <ul>
  *   <li>IOI: the repeated name's second occurrence becomes the other name, so the answer becomes
  *       the formerly repeated one (group: the template);</li>
- *   <li>facts: the country is swapped for one whose attribute differs (group: the country);</li>
+ *   <li>facts: the country is swapped for one whose attribute differs (group and subject: the country);</li>
  *   <li>induction: in the first occurrence, the token the copy would return is replaced by one
  *       found nowhere in the sequence, which becomes the answer (group: the sequence).</li>
  * </ul>
@@ -64,7 +64,7 @@ public final class CorpusGenerator {
                     corrupt = task.fact(countries.get(rng.nextInt(countries.size())), relation, clean.phrasing());
                 } while (corrupt.answer().equals(clean.answer()));
                 items.add(new CorpusItem("facts-" + c.name() + "-" + relation, clean.prompt(), corrupt.prompt(),
-                        " " + clean.answer(), " " + corrupt.answer(), c.name()));
+                        " " + clean.answer(), " " + corrupt.answer(), c.name(), c.name()));
             }
         }
         return items;

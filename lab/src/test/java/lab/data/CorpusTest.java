@@ -128,4 +128,20 @@ class CorpusTest {
         assertTrue(e.getMessage().contains("harness data split " + file), e.getMessage());
         assertTrue(!SplitAudit.of(file, splitFile).hashMatches());
     }
+
+    @Test
+    void anOptionalSubjectRoundTripsAndMustOccurInClean() throws IOException {
+        List<CorpusItem> items = List.of(
+                new CorpusItem("a", "The capital of Veldor is", "The capital of Numar is", " X", " Y", "Veldor", "Veldor"),
+                new CorpusItem("b", "clean", "corrupt", " yes", " no", "g"));
+        Path file = corpus("subjects.jsonl", items);
+        assertEquals(items, Corpus.read(file));
+        assertTrue(!Files.readString(file).lines().skip(1).findFirst().orElseThrow().contains("subject"),
+                "an item without a subject is written without the key");
+        Path bad = dir.resolve("bad.jsonl");
+        Files.writeString(bad, "{\"id\":\"a\",\"clean\":\"In Fyland people speak\",\"corrupt\":\"In Numar people speak\","
+                + "\"target\":\" X\",\"foil\":\" Y\",\"group\":\"g\",\"subject\":\"Veldor\"}\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> Corpus.read(bad));
+        assertTrue(e.getMessage().contains("line 1") && e.getMessage().contains("subject \"Veldor\" does not occur"), e.getMessage());
+    }
 }

@@ -34,9 +34,14 @@ class ReportRenderCheckTest {
         Path report = dir.resolve("report.html");
         HtmlReport.write(ReportRenderFixture.report(), report);
         Path out = dir.resolve("out");
-        Path log = dir.resolve("check.log");
+        String output = check(report, out, dir.resolve("check.log"));
+        assertTrue(output.contains("data-viz-ready=\"242\""), output);
+        assertTrue(Files.size(out.resolve("report.png")) > 20_000);
+    }
 
-        Process check = new ProcessBuilder("bash", script().toString(), report.toString(), out.toString())
+    /** Runs the render check on {@code page}; fails unless it finishes and passes. Returns its output. */
+    static String check(Path page, Path out, Path log) throws IOException, InterruptedException {
+        Process check = new ProcessBuilder("bash", script().toString(), page.toString(), out.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         boolean finished = check.waitFor(4, TimeUnit.MINUTES);
         if (!finished) {
@@ -45,8 +50,7 @@ class ReportRenderCheckTest {
         String output = Files.readString(log, StandardCharsets.UTF_8);
         assertTrue(finished, "render check timed out:\n" + output);
         assertEquals(0, check.exitValue(), "render check failed:\n" + output);
-        assertTrue(output.contains("data-viz-ready=\"242\""), output);
-        assertTrue(Files.size(out.resolve("report.png")) > 20_000);
+        return output;
     }
 
     /** The script sits at the repository root; tests run from the module directory. */

@@ -108,9 +108,11 @@ public final class ExperimentRunner {
         }
         try (HookedTransformer m = model) {
             experiment.check(m.config());
+            experiment.checkMetrics(config.metrics());
             List<PreparedExample> examples;
             try (var p = session.phase("prepare_data")) {
                 examples = prepare(config, m, span);
+                experiment.prepare(m, examples);
             }
             log.info("model %s (%d layers x %d heads) on %s; %d examples", config.model().path(), m.config().nLayers(),
                     m.config().nHeads(), m.device(), examples.size());
@@ -143,7 +145,7 @@ public final class ExperimentRunner {
         List<PreparedExample> prepared = new ArrayList<>();
         for (CorpusItem item : items) {
             prepared.add(preparer.prepare(new Prompt(item.id(), item.group(), item.clean(), item.corrupt(), item.target(),
-                    item.foil()), corpus.toString()));
+                    item.foil(), item.subject()), corpus.toString()));
         }
         return prepared;
     }

@@ -37,9 +37,12 @@ final class HeatmapAssembler {
         List<HeatmapData> out = new ArrayList<>();
         for (MapAxes axes : maps) {
             for (String metric : drawn) {
+                if (metric.equals(LOGIT_DIFF_CHANGE) && !axes.changeMaps()) {
+                    continue;
+                }
                 Map<List<Object>, List<SummaryRow>> byFacet = new LinkedHashMap<>();
                 for (SummaryRow row : rows) {
-                    if (row.metric().equals(metric)) {
+                    if (row.metric().equals(metric) && axes.includes(row.condition())) {
                         List<Object> facet = axes.facets().stream().map(f -> row.condition().get(f)).collect(Collectors.toList());
                         byFacet.computeIfAbsent(facet, k -> new ArrayList<>()).add(row);
                     }
@@ -85,8 +88,9 @@ final class HeatmapAssembler {
             title.append(i == 0 ? " (" : ", ").append(axes.facets().get(i)).append(" = ").append(facet.get(i));
             title.append(i == facet.size() - 1 ? ")" : "");
         }
-        return new HeatmapData(title.toString(), axes.rows(), axes.columns(), labels(rowValues), labels(colValues),
-                values, "mean " + metric, sign(metric));
+        axes.only().forEach((column, value) -> title.append(", ").append(column).append(" = ").append(value));
+        return new HeatmapData(title.toString(), axes.rows(), axes.columns(), labels(axes, axes.rows(), rowValues),
+                labels(axes, axes.columns(), colValues), values, "mean " + metric, sign(metric));
     }
 
     /** Sequential colours for a metric that cannot be negative, diverging ones for everything else. */
@@ -101,7 +105,7 @@ final class HeatmapAssembler {
         return new ArrayList<>(set);
     }
 
-    private static List<String> labels(List<Object> values) {
-        return values.stream().map(String::valueOf).collect(Collectors.toList());
+    private static List<String> labels(MapAxes axes, String column, List<Object> values) {
+        return values.stream().map(v -> axes.label(column, v)).collect(Collectors.toList());
     }
 }

@@ -156,13 +156,19 @@ class RunConfigLoaderTest {
         assertTrue(message.endsWith("experiment.type: unknown experiment type 'heads_zeros'; did you mean "
                 + "'heads_zero'? (known experiment types: " + String.join(", ",
                 ConfigSchema.runConfig().definitionEnum("experiment_type")) + ")"), message);
-        assertEquals(List.of("heads_zero"), ConfigSchema.runConfig().definitionEnum("experiment_type"));
+        assertTrue(ConfigSchema.runConfig().definitionEnum("experiment_type").contains("heads_zero"));
+    }
+
+    private static String knownMetrics() {
+        List<String> names = new java.util.ArrayList<>();
+        ConfigSchema.runConfig().root().path("properties").path("metrics").path("items").path("enum").forEach(n -> names.add(n.asText()));
+        return String.join(", ", names);
     }
 
     @Test
     void unknownMetricAndBadValues() throws IOException {
         assertTrue(error(ConfigFixture.EXAMPLE.replace("\"kl\"", "\"KL\"")).endsWith(
-                "metrics[1]: unknown metric 'KL'; did you mean 'kl'? (known metrics: logit_diff, kl, acc_flip_rate, p_drop)"));
+                "metrics[1]: unknown metric 'KL'; did you mean 'kl'? (known metrics: " + knownMetrics() + ")"));
         assertTrue(error(ConfigFixture.EXAMPLE.replace("\"n_examples\": 32", "\"n_examples\": 0"))
                 .endsWith("data.n_examples: 0 is out of range (must be >= 1)"));
         assertTrue(error(ConfigFixture.EXAMPLE.replace("\"device\": \"auto\"", "\"device\": \"gpu\"")).endsWith(

@@ -13,7 +13,45 @@ import lab.viz.HeatmapData;
 import lab.viz.ValueSign;
 import org.junit.jupiter.api.Test;
 
+/** Maps drawn from some rows only, with labelled axis values, with or without the change-from-clean map. */
 class HeatmapAssemblerTest {
+
+    private static SummaryRow row(String component, int layer, int head, String metric, double mean) {
+        Map<String, Object> condition = new LinkedHashMap<>();
+        condition.put("component", component);
+        condition.put("layer", layer);
+        condition.put("head", head);
+        return new SummaryRow(condition, metric, mean, 0, 1, 1, Double.NaN, Double.NaN);
+    }
+
+    private static Summary summary() {
+        List<SummaryRow> rows = new ArrayList<>();
+        for (int l = 0; l < 2; l++) {
+            for (int h = 0; h < 2; h++) {
+                rows.add(row("head", l, h, "logit_diff", 10 * l + h));
+                rows.add(row("head", l, h, "clean_logit_diff", 100));
+            }
+            rows.add(row("mlp", l, -1, "logit_diff", -5));
+            rows.add(row("mlp", l, -1, "clean_logit_diff", 100));
+        }
+        return new Summary(List.of("component", "layer", "head"), List.of("logit_diff", "clean_logit_diff"), 0.95, rows, List.of());
+    }
+
+    @Test
+    void onlyTheChosenRowsWithLabelsAndNoChangeMapWhenAsked() {
+        MapAxes heads = new MapAxes("layer", "head", List.of()).onlyWhere("component", "head")
+                .labelled("head", Map.of("0", "H0", "1", "H1"));
+        List<HeatmapData> maps = HeatmapAssembler.assemble(summary(), List.of(heads), List.of("logit_diff"));
+        assertEquals(2, maps.size(), "logit_diff and its change from clean");
+        HeatmapData map = maps.get(0);
+        assertEquals(List.of("H0", "H1"), map.colLabels(), "no head -1 column from the mlp rows");
+        assertEquals(List.of("0", "1"), map.rowLabels());
+        assertEquals(11.0, map.value(1, 1));
+        assertEquals("logit_diff by layer x head, component = head", map.title());
+        assertEquals(11.0 - 100, maps.get(1).value(1, 1));
+        List<HeatmapData> without = HeatmapAssembler.assemble(summary(), List.of(heads.withoutChangeMaps()), List.of("logit_diff"));
+        assertEquals(1, without.size());
+    }
 
     @Test
     void metricsThatCannotBeNegativeGetSequentialMapsAndTheRestDivergingOnes() {
