@@ -48,6 +48,10 @@ public record SlurmOptions(Optional<String> partition, Optional<String> time, Op
                 Optional.empty(), Optional.empty(), List.of());
     }
 
+    public SlurmOptions withMem(String memory) {
+        return new SlurmOptions(partition, time, Optional.of(memory), cpusPerTask, gpus, maxParallel, account, qos, extra);
+    }
+
     /** Megabytes of a Slurm memory size ({@code 4000}, {@code 4G}, {@code 512M}). */
     static long megabytes(String mem) {
         Matcher m = MEMORY.matcher(mem.strip());
