@@ -85,6 +85,21 @@ class BatteryLocalCliTest {
     }
 
     @Test
+    void misplacedFlagsAreOneErrorBeforeAnythingRuns() throws Exception {
+        Path file = battery("flags", 1);
+        CliTest.Outcome jobs = CliTest.harness("battery", file.toString(), "--executor", "slurm", "--jobs", "2");
+        assertEquals(2, jobs.code());
+        assertTrue(jobs.err().contains("--jobs is for --executor local"), jobs.err());
+        CliTest.Outcome slurm = CliTest.harness("battery", file.toString(), "--executor", "local", "--partition", "gpu");
+        assertEquals(2, slurm.code());
+        assertTrue(slurm.err().contains("need --executor slurm"), slurm.err());
+        CliTest.Outcome noDir = CliTest.harness("battery", "status", tmp.toString());
+        assertEquals(2, noDir.code());
+        assertTrue(noDir.err().contains("is not a battery directory (no manifest.json)"), noDir.err());
+        assertTrue(Files.notExists(tmp.resolve("runs")), "nothing may run");
+    }
+
+    @Test
     void ctrlCStopsEveryTaskAndMarksThemKilled() throws Exception {
         Path file = battery("stop", 400);
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
