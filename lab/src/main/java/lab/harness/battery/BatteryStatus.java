@@ -1,8 +1,6 @@
 package lab.harness.battery;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -51,7 +49,7 @@ public final class BatteryStatus {
         int i = entry.index();
         if (entry.existing().isPresent()) {
             Optional<RunStatus> run = RunStatusFile.read(Path.of(entry.existingRun()));
-            return new TaskStatus(i, entry.name(), TaskState.FINISHED, entry.existing(), run.map(BatteryStatus::wall).orElse(OptionalDouble.empty()),
+            return new TaskStatus(i, entry.name(), TaskState.FINISHED, entry.existing(), run.map(RunStatus::wallSeconds).orElse(OptionalDouble.empty()),
                     OptionalInt.empty(), Optional.of("finished before this battery: --skip-existing"));
         }
         Optional<TaskRecords.Exit> exit = dir.exit(i);
@@ -60,7 +58,7 @@ public final class BatteryStatus {
         Optional<RunStatus> run = runDir.flatMap(d -> RunStatusFile.read(Path.of(d)));
         OptionalInt exitCode = exit.map(e -> OptionalInt.of(e.exitCode()))
                 .or(() -> scheduled.flatMap(SchedulerView.Task::exitCode).map(OptionalInt::of)).orElse(OptionalInt.empty());
-        OptionalDouble wall = run.map(BatteryStatus::wall).orElse(OptionalDouble.empty());
+        OptionalDouble wall = run.map(RunStatus::wallSeconds).orElse(OptionalDouble.empty());
         TaskState state;
         Optional<String> detail = Optional.empty();
         if (run.isPresent() && run.get().status().ended()) {
@@ -113,13 +111,6 @@ public final class BatteryStatus {
 
     private static String lastLine(BatteryDirectory dir, int index) {
         return dir.lastLogLine(index).map(l -> ": " + l).orElse("");
-    }
-
-    private static OptionalDouble wall(RunStatus status) {
-        if (status.endedAt() == null || status.startedAt() == null) {
-            return OptionalDouble.empty();
-        }
-        return OptionalDouble.of(Duration.between(Instant.parse(status.startedAt()), Instant.parse(status.endedAt())).toMillis() / 1000.0);
     }
 
     public List<TaskStatus> tasks() {

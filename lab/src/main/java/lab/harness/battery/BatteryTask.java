@@ -1,7 +1,6 @@
 package lab.harness.battery;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import lab.harness.config.RunConfig;
 import lab.harness.config.RunConfigLoader;
 import lab.harness.rundir.RunState;
+import lab.harness.rundir.RunStatusFile;
 import lab.harness.run.ExperimentRunner;
 
 /**
@@ -78,7 +78,7 @@ public final class BatteryTask {
             RunConfig config = load(manifest, entry);
             ExperimentRunner.Outcome outcome = new ExperimentRunner(clock).run(config, d -> {
                 runDir.set(d);
-                dir.writeStarted(new TaskRecords.Started(index, d.toString(), ProcessHandle.current().pid(), hostName(),
+                dir.writeStarted(new TaskRecords.Started(index, d.toString(), ProcessHandle.current().pid(), RunStatusFile.hostName(),
                         System.getenv("SLURM_JOB_ID"), start.toString()));
             });
             state = outcome.state();
@@ -129,14 +129,6 @@ public final class BatteryTask {
                     start.toString(), end.toString(), Duration.between(start, end).toMillis() / 1000.0, error));
         } catch (IOException e) {
             System.err.println("could not write the exit record of task " + index + ": " + e.getMessage());
-        }
-    }
-
-    static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "unknown";
         }
     }
 }

@@ -2,6 +2,9 @@ package lab.harness.rundir;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalDouble;
 
 /**
  * The content of {@code status.json} (times are ISO-8601 UTC):
@@ -25,6 +28,15 @@ public record RunStatus(
         @JsonProperty("error") String error,
         @JsonProperty("pid") long pid,
         @JsonProperty("host") String host) {
+
+    /** Start to end in seconds, once the run ended. */
+    public OptionalDouble wallSeconds() {
+        if (startedAt == null || endedAt == null) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(Duration.between(Instant.parse(startedAt),
+                Instant.parse(endedAt)).toMillis() / 1000.0);
+    }
 
     RunStatus ended(RunState state, String message, String now) {
         return new RunStatus(state, configHash, name, startedAt, now, now, message, pid, host);

@@ -90,7 +90,8 @@ public final class RunStatusFile {
         }
     }
 
-    private static String hostName() {
+    /** This machine's name ($HOSTNAME, else the resolver's), as status.json records it. */
+    public static String hostName() {
         String env = System.getenv("HOSTNAME");
         if (env != null && !env.isBlank()) {
             return env;
