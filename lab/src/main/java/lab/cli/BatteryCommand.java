@@ -18,6 +18,7 @@ import lab.harness.battery.SchedulerView;
 import lab.harness.battery.Submission;
 import lab.harness.config.RunConfigLoader;
 import lab.harness.executor.LocalExecutor;
+import lab.harness.executor.SlurmOptions;
 import lab.harness.executor.SlurmQueue;
 import lab.harness.executor.SlurmSubmitter;
 import lab.harness.executor.TaskCommand;
@@ -79,6 +80,8 @@ final class BatteryCommand implements java.util.concurrent.Callable<Integer> {
             throw new IllegalArgumentException("give a battery file (harness battery BATTERY.json) or a command: task, merge, status");
         }
         checkFlags();
+        // parsed (and refused when bad) before anything is written
+        SlurmOptions slurmOptions = slurm == null ? SlurmOptions.defaults() : slurm.options();
         if (executor == Executor.slurm && !dryRun) {
             SlurmSubmitter.requireSbatch();
         }
@@ -114,8 +117,7 @@ final class BatteryCommand implements java.util.concurrent.Callable<Integer> {
             BatteryMerge.Result merged = BatteryMerge.merge(dir, SchedulerView.NONE, Optional.ofNullable(metric), order());
             return report(merged.status(), dir);
         }
-        Submission submission = new SlurmSubmitter(command, slurm == null ? new SlurmFlags().options() : slurm.options(),
-                Clock.systemUTC()).submit(dir, toRun, mergeArgs(), workDir);
+        Submission submission = new SlurmSubmitter(command, slurmOptions, Clock.systemUTC()).submit(dir, toRun, mergeArgs(), workDir);
         System.err.println("submitted job array " + submission.arrayJob() + " (" + toRun.size() + " tasks) and merge job "
                 + submission.mergeJob() + "; follow it with: scripts/harness battery status " + dir.path());
         if (!waitForEnd) {

@@ -93,6 +93,9 @@ class BatteryLocalCliTest {
         CliTest.Outcome slurm = CliTest.harness("battery", file.toString(), "--executor", "local", "--partition", "gpu");
         assertEquals(2, slurm.code());
         assertTrue(slurm.err().contains("need --executor slurm"), slurm.err());
+        CliTest.Outcome mem = CliTest.harness("battery", file.toString(), "--executor", "slurm", "--mem", "lots");
+        assertEquals(2, mem.code());
+        assertTrue(mem.err().contains("--mem 'lots': not a Slurm memory size"), mem.err());
         CliTest.Outcome noDir = CliTest.harness("battery", "status", tmp.toString());
         assertEquals(2, noDir.code());
         assertTrue(noDir.err().contains("is not a battery directory (no manifest.json)"), noDir.err());
