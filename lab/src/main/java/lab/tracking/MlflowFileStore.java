@@ -69,10 +69,16 @@ final class MlflowFileStore {
         MlflowNames.checkExperimentName(name);
         try {
             synchronized (JVM_LOCK) {
-                initializeIfNew();
+                Files.createDirectories(root);
+                if (!Files.isDirectory(root)) {
+                    throw new TrackingException("MLflow file store root " + root + " is not a directory");
+                }
+                // the store itself is set up under the lock too: two processes finding an empty root at
+                // once (the first runs of a battery) must not both write the Default experiment
                 try (FileChannel channel = FileChannel.open(root.resolve(LOCK_FILE),
                         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                      FileLock ignored = channel.lock()) {
+                    initializeIfNew();
                     Optional<Experiment> existing = findIn(root, name);
                     if (existing.isPresent()) {
                         return existing.get();
@@ -111,13 +117,9 @@ final class MlflowFileStore {
         }
     }
 
-    /** A missing or empty root becomes a store holding only the Default experiment. */
+    /** A root holding nothing but our lock file becomes a store holding only the Default experiment. */
     private void initializeIfNew() throws IOException {
-        boolean isNew = !Files.exists(root) || isEmptyDirectory(root);
-        Files.createDirectories(root);
-        if (!Files.isDirectory(root)) {
-            throw new TrackingException("MLflow file store root " + root + " is not a directory");
-        }
+        boolean isNew = isEmptyDirectory(root);
         Files.createDirectories(root.resolve(TRASH_FOLDER));
         if (isNew) {
             writeExperiment(DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME);
@@ -129,7 +131,7 @@ final class MlflowFileStore {
             return false;
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
+            return entries.allMatch(p -> p.getFileName().toString().equals(LOCK_FILE));
         }
     }
 

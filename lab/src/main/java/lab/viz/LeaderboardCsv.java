@@ -54,7 +54,7 @@ public final class LeaderboardCsv {
         csv.append("\r\n");   // RFC 4180 line ending; every CSV reader accepts it
     }
 
-    static String quote(String cell) {
+    public static String quote(String cell) {
         boolean needsQuotes = cell.indexOf(',') >= 0 || cell.indexOf('"') >= 0 || cell.indexOf('\n') >= 0
                 || cell.indexOf('\r') >= 0 || (!cell.isEmpty() && (cell.charAt(0) == ' ' || cell.endsWith(" ")));
         return needsQuotes ? '"' + cell.replace("\"", "\"\"") + '"' : cell;

@@ -12,5 +12,11 @@
  * The launcher returns the run's {@link lab.harness.rundir.RunState}: FAILED runs are recorded and
  * the battery goes on; KILLED stops it. {@code --skip-existing} uses
  * {@link lab.harness.rundir.FinishedRuns}.
+ *
+ * <p>For executors that run tasks in other processes, {@link lab.harness.battery.BatteryDirectory}
+ * lays the battery out on disk (manifest, one resolved config per task, task logs and records);
+ * {@link lab.harness.battery.BatteryTask} runs one task, {@link lab.harness.battery.BatteryStatus}
+ * reconciles the run directories with a {@link lab.harness.battery.SchedulerView}, and
+ * {@link lab.harness.battery.BatteryMerge} writes the summary and leaderboard.
  */
 package lab.harness.battery;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import lab.harness.rundir.RunStatusFile;
 import lab.viz.RunSummary;
@@ -37,20 +38,25 @@ public final class RunRecords {
         List<RunSummary> runs = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.sorted().toList()) {
-                Path summary = dir.resolve("summary.json");
-                Path status = dir.resolve(RunStatusFile.FILE_NAME);
-                if (!Files.isRegularFile(summary) || !Files.isRegularFile(status)) {
-                    continue;
-                }
-                JsonNode st = JSON.readTree(status.toFile());
-                if (!"FINISHED".equals(st.path("status").asText())) {
-                    continue;
-                }
-                runs.add(new RunSummary(dir.getFileName().toString(), meanOverConditions(JSON.readTree(summary.toFile())),
-                        seconds(st), params(dir.resolve("config.json"))));
+                read(dir).ifPresent(runs::add);
             }
         }
         return runs;
+    }
+
+    /** One run directory as a leaderboard row, if it FINISHED and has its summary.json. */
+    public static Optional<RunSummary> read(Path dir) throws IOException {
+        Path summary = dir.resolve("summary.json");
+        Path status = dir.resolve(RunStatusFile.FILE_NAME);
+        if (!Files.isRegularFile(summary) || !Files.isRegularFile(status)) {
+            return Optional.empty();
+        }
+        JsonNode st = JSON.readTree(status.toFile());
+        if (!"FINISHED".equals(st.path("status").asText())) {
+            return Optional.empty();
+        }
+        return Optional.of(new RunSummary(dir.getFileName().toString(), meanOverConditions(JSON.readTree(summary.toFile())),
+                seconds(st), params(dir.resolve("config.json"))));
     }
 
     static Map<String, Double> meanOverConditions(JsonNode summary) {

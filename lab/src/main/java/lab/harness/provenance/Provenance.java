@@ -89,7 +89,7 @@ public record Provenance(String createdAt, String configSha256, String command, 
     }
 
     /** POSIX shell quoting: bare when safe, else in single quotes. */
-    static String quote(String arg) {
+    public static String quote(String arg) {
         if (!arg.isEmpty() && arg.matches("[A-Za-z0-9_./:=,@%+-]+")) {
             return arg;
         }

@@ -44,6 +44,12 @@ public final class ExperimentRunner {
     public record Outcome(Path directory, RunState state) {
     }
 
+    /** Told where a run lives as soon as it starts. */
+    @FunctionalInterface
+    public interface DirectoryListener {
+        void started(Path runDir) throws IOException;
+    }
+
     private final Clock clock;
 
     public ExperimentRunner(Clock clock) {
@@ -51,9 +57,15 @@ public final class ExperimentRunner {
     }
 
     public Outcome run(RunConfig config) throws IOException {
+        return run(config, dir -> { });
+    }
+
+    /** As {@link #run(RunConfig)}; {@code started} learns the run directory once its status says RUNNING (battery tasks record it). */
+    public Outcome run(RunConfig config, DirectoryListener started) throws IOException {
         Path dir = RunDirectories.create(config.output().root(), config.name(), config.shortHash(), clock);
         config.writeTo(dir.resolve("config.json"));
         RunStatusFile status = RunStatusFile.start(dir, config.hash(), config.name(), clock);
+        started.started(dir);
         try (RunLog log = new RunLog(dir.resolve("run.log"));
              RunSession session = RunSession.open(dir, config, status, log, clock)) {
             log.info("run %s: %s in %s", config.name(), config.experiment().type(), dir);

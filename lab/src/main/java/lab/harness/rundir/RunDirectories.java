@@ -23,13 +23,22 @@ public final class RunDirectories {
 
     /** The directory name (without any uniqueness suffix). */
     public static String directoryName(String name, String hash8, Clock clock) {
-        return sanitize(name) + "_" + STAMP.format(clock.instant().atZone(clock.getZone())) + "_" + hash8;
+        return stampedName(name, clock) + "_" + hash8;
+    }
+
+    /** {@code <sanitised name>_<yyyyMMdd-HHmmss>} (battery directories are named so). */
+    public static String stampedName(String name, Clock clock) {
+        return sanitize(name) + "_" + STAMP.format(clock.instant().atZone(clock.getZone()));
     }
 
     /** Creates a new, empty, unique run directory under {@code root} (created if missing). */
     public static Path create(Path root, String name, String hash8, Clock clock) throws IOException {
+        return createUnique(root, directoryName(name, hash8, clock));
+    }
+
+    /** Creates {@code root/base}, or {@code base-2}, {@code base-3}, ... when taken; atomic. */
+    public static Path createUnique(Path root, String base) throws IOException {
         Files.createDirectories(root);
-        String base = directoryName(name, hash8, clock);
         for (int attempt = 1; ; attempt++) {
             Path candidate = root.resolve(attempt == 1 ? base : base + "-" + attempt);
             try {

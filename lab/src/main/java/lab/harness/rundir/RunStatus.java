@@ -3,6 +3,7 @@ package lab.harness.rundir;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.OptionalDouble;
 
 /**
  * The content of {@code status.json} (times are ISO-8601 UTC):
@@ -71,6 +72,11 @@ public record RunStatus(
     RunStatus resumedBy(long newPid, String newHost, String newProcessStart, String now) {
         return new RunStatus(RunState.RUNNING, configHash, name, startedAt, now, null, null, newPid, newHost,
                 newProcessStart, now, seedsDone, seedsTotal, rowsFlushed, wallSeconds, mlflowRunId);
+    }
+
+    /** Time spent working on the run across all its attempts, when recorded. */
+    public OptionalDouble workSeconds() {
+        return wallSeconds == null ? OptionalDouble.empty() : OptionalDouble.of(wallSeconds);
     }
 
     /** The last sign of life: the heartbeat, else (files from before heartbeats) the last update. */
