@@ -22,6 +22,23 @@ public interface Experiment {
     /** Fails with a clear message if the parameters do not fit this model (e.g. a head that does not exist). */
     void check(ModelConfig model);
 
+    /**
+     * Called once per run, after {@link #check} and before the first example: the place for work
+     * that every example shares (e.g. mean activations over a reference set) and for parameters that
+     * name other inputs (a reference set, a finished run), which {@code inputs} supplies. Fails with a
+     * clear message if those inputs do not fit. Nothing by default.
+     */
+    default void prepare(HookedTransformer model, RunInputs inputs) {
+    }
+
+    /**
+     * Metric columns this experiment reports on every row besides the config's metrics (e.g. an
+     * interaction term); summarised and drawn like them. None by default.
+     */
+    default List<String> derivedMetrics() {
+        return List.of();
+    }
+
     /** Runs every condition on one example and reports each to {@code sink}. */
     void run(HookedTransformer model, PreparedExample example, List<String> metrics, ResultSink sink);
 }

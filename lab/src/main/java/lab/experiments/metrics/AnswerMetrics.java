@@ -53,6 +53,15 @@ public final class AnswerMetrics {
         };
     }
 
+    /** The value of each of {@code metrics} for the intervened logits, in that order. */
+    public java.util.Map<String, Double> values(java.util.List<String> metrics, float[] logits) {
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        for (String metric : metrics) {
+            out.put(metric, value(metric, logits));
+        }
+        return out;
+    }
+
     private double kl(double[] logQ) {
         double sum = 0;
         for (int i = 0; i < logQ.length; i++) {

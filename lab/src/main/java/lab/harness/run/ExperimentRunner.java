@@ -10,11 +10,9 @@ import java.util.List;
 import java.util.Map;
 import lab.data.Corpus;
 import lab.data.CorpusItem;
-import lab.experiments.ExamplePreparer;
 import lab.experiments.Experiment;
 import lab.experiments.Experiments;
 import lab.experiments.PreparedExample;
-import lab.experiments.Prompt;
 import lab.harness.config.RunConfig;
 import lab.harness.results.ResultsRecorder;
 import lab.harness.results.SeedLevelSummarizer;
@@ -80,6 +78,9 @@ public final class ExperimentRunner {
             }
             log.info("model %s (%d layers x %d heads) on %s; %d examples", config.model().path(), m.config().nLayers(),
                     m.config().nHeads(), m.device(), examples.size());
+            try (var p = session.phase("prepare_experiment")) {
+                experiment.prepare(m, new ConfigRunInputs(config, m, examples));
+            }
             List<String> metrics = config.metrics();
             ResultsRecorder recorder = ResultsRecorder.inDirectory(ResultsSchemas.forExperiment(experiment, metrics), dir);
             session.keepOnInterrupt(recorder);
@@ -103,7 +104,9 @@ public final class ExperimentRunner {
             try (var p = session.phase("summarize")) {
                 Summary summary = SeedLevelSummarizer.summarize(recorder.table());
                 SummaryWriter.write(summary, dir);
-                List<HeatmapData> maps = HeatmapAssembler.assemble(summary, experiment.maps(), metrics);
+                List<String> drawn = new ArrayList<>(metrics);
+                drawn.addAll(experiment.derivedMetrics());
+                List<HeatmapData> maps = HeatmapAssembler.assemble(summary, experiment.maps(), drawn);
                 RunFigures.write(dir, dir.getFileName().toString(), reportMetadata(config, m), summary, maps);
                 session.logSummary(summary, recorder.table());
             }
@@ -116,13 +119,7 @@ public final class ExperimentRunner {
         if (items.isEmpty()) {
             throw new IllegalArgumentException(corpus + ": no examples" + config.data().subset().map(s -> " in subset '" + s + "'").orElse(""));
         }
-        ExamplePreparer preparer = new ExamplePreparer(model.tokenizer(), config.model().prependBos(), model.config().contextLength());
-        List<PreparedExample> prepared = new ArrayList<>();
-        for (CorpusItem item : items) {
-            prepared.add(preparer.prepare(new Prompt(item.id(), item.group(), item.clean(), item.corrupt(), item.target(),
-                    item.foil()), corpus.toString()));
-        }
-        return prepared;
+        return ConfigRunInputs.prepare(items, corpus, config, model);
     }
 
     private static Map<String, String> reportMetadata(RunConfig config, HookedTransformer model) {
