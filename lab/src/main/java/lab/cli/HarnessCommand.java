@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "harness", mixinStandardHelpOptions = true, version = "Tiny Ablation Lab 0.1.0",
         description = "Mechanistic-interpretability lab: hooked transformers, ablations, patching.",
         subcommands = {ModelCommand.class, TokenizeCommand.class, CacheCommand.class, BenchCommand.class,
-                CompareCommand.class, RunCommand.class, BatteryCommand.class, LeaderboardCommand.class,
+                CompareCommand.class, RunCommand.class, BatteryCommand.class, PairsConfigCommand.class, LeaderboardCommand.class,
                 TrainCommand.class, DataCommand.class})
 public final class HarnessCommand implements Runnable {
 
