@@ -42,17 +42,14 @@ class HeadsPairZeroTest {
     void everyPairMatchesAPlainForwardWithBothHeadsZeroedAndTheInteractionMatchesHfSingleHeads() throws Exception {
         for (String name : new String[] {"gpt2-tiny", "llama-tiny"}) {
             try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
-                Map<String, NDArray> ref = Fixtures.referenceTensors(m, name);
-                long[] ids = Fixtures.ids(Fixtures.referenceJson(name).get("prompts").get(0).get("ids"));
-                float[] cleanLast = ref.get("p0.logits").get(ids.length - 1).toFloatArray();
-                long target = argMax(cleanLast);
-                long foil = target == 7 ? 8 : 7;
-                PreparedExample ex = new PreparedExample("p0", "g", ids, ids, target, foil);
+                HfPrompt0 hf = HfPrompt0.load(name, m);
+                PreparedExample ex = hf.example();
+                long[] ids = ex.clean();
                 List<Result> rows = run(HeadsPairZero.fromParams(JSON.readTree("{\"pairs\": \"all\", \"batch_size\": 5}")), model, ex);
                 int heads = model.config().nLayers() * model.config().nHeads();
                 assertEquals(heads * (heads - 1) / 2, rows.size(), name);
-                AnswerMetrics expected = new AnswerMetrics(cleanLast, target, foil);
-                NDArray hfSingle = ref.get("p0.head_zero_last_logits");
+                AnswerMetrics expected = new AnswerMetrics(hf.cleanLast(), ex.target(), ex.foil());
+                NDArray hfSingle = hf.headZeroLast();
                 for (Result r : rows) {
                     int la = (Integer) r.condition().get("layer_a");
                     int ha = (Integer) r.condition().get("head_a");
@@ -154,15 +151,5 @@ class HeadsPairZeroTest {
                 assertTrue(e.getMessage().contains(c[1]), c[0] + " -> " + e.getMessage());
             }
         }
-    }
-
-    private static int argMax(float[] a) {
-        int best = 0;
-        for (int i = 1; i < a.length; i++) {
-            if (a[i] > a[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }
