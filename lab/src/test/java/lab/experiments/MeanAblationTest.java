@@ -89,12 +89,18 @@ class MeanAblationTest {
     /** The example's logit_diff with head {@code head}'s hook_z at each position p set to mean[p] + scale * (z - mean[p]). */
     private static double handAblated(HookedTransformer model, NDManager m, PreparedExample ex, int layer, int head,
                                       double[][] meanByPosition, double scale) {
+        return handAblated(model, m, ex, layer, head, meanByPosition, scale, 0);
+    }
+
+    /** As above, from position {@code from} on (the positions before it keep their values). */
+    private static double handAblated(HookedTransformer model, NDManager m, PreparedExample ex, int layer, int head,
+                                      double[][] meanByPosition, double scale, int from) {
         int heads = model.config().nHeads();
         int d = model.config().dHead();
         NDArray logits = model.run(m, model.tokens(m, ex.clean()), RunOptions.defaults().withHooks(
                 Hook.replacing("blocks." + layer + ".attn.hook_z", z -> {
                     float[] v = z.toFloatArray();
-                    for (int p = 0; p < ex.clean().length; p++) {
+                    for (int p = from; p < ex.clean().length; p++) {
                         double[] mean = meanByPosition[meanByPosition.length == 1 ? 0 : p];
                         for (int k = 0; k < d; k++) {
                             int i = (p * heads + head) * d + k;
@@ -178,6 +184,28 @@ class MeanAblationTest {
                 }
                 assertEquals(handAblated(model, m, ex, lh[0], lh[1], mean, 0.0), got.get(lh[0] + "." + lh[1] + "@0.0"), 1e-4);
             }
+        }
+    }
+
+    @Test
+    void positionLastReplacesOnlyTheLastPositionByItsMean() throws Exception {
+        try (HookedTransformer model = Fixtures.load("gpt2-tiny"); NDManager m = NDManager.newBaseManager()) {
+            List<PreparedExample> train = randomPrompts(3, new int[] {6}, model.config().vocabSize(), 7);
+            PreparedExample ex = randomPrompts(1, new int[] {6}, model.config().vocabSize(), 8).get(0);
+            HeadsZero exp = HeadsZero.fromParams(JSON.readTree(
+                    "{\"scales\": [0.0], \"heads\": [[0, 1]], \"position\": \"last\", \"ablation\": \"mean\"}"));
+            exp.prepare(model, inputs(List.of(ex), train));
+            double[][] mean = new double[6][model.config().dHead()];
+            for (float[][][] prompt : hookZ(model, m, train, 0)) {
+                for (int p = 0; p < 6; p++) {
+                    for (int k = 0; k < mean[p].length; k++) {
+                        mean[p][k] += prompt[p][1][k] / 3.0;
+                    }
+                }
+            }
+            double lastOnly = handAblated(model, m, ex, 0, 1, mean, 0.0, 5);
+            assertEquals(lastOnly, run(exp, model, ex).get("0.1@0.0"), 1e-4);
+            assertTrue(Math.abs(lastOnly - handAblated(model, m, ex, 0, 1, mean, 0.0)) > 1e-4, "last-only should differ from all positions");
         }
     }
 
