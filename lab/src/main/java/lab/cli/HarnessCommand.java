@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "harness", mixinStandardHelpOptions = true, version = "Tiny Ablation Lab 0.1.0",
         description = "Mechanistic-interpretability lab: hooked transformers, ablations, patching.",
         subcommands = {ModelCommand.class, TokenizeCommand.class, CacheCommand.class, BenchCommand.class,
-                CompareCommand.class, RunCommand.class, StatusCommand.class, BatteryCommand.class, LeaderboardCommand.class,
-                TrainCommand.class, DataCommand.class, PatternsCommand.class})
+                CompareCommand.class, RunCommand.class, StatusCommand.class, BatteryCommand.class, PairsConfigCommand.class,
+                LeaderboardCommand.class, TrainCommand.class, DataCommand.class, PatternsCommand.class})
 public final class HarnessCommand implements Runnable {
 
     @CommandLine.Spec

@@ -96,9 +96,13 @@ public final class CausalTrace implements Experiment {
         // any model with token embeddings: nothing to check
     }
 
-    /** The embeddings' standard deviation: over every element of hook_embed of the examples' clean prompts. */
     @Override
-    public void prepare(HookedTransformer model, List<PreparedExample> examples) {
+    public void prepare(HookedTransformer model, RunInputs inputs) {
+        measureNoiseScale(model, inputs.examples());
+    }
+
+    /** The embeddings' standard deviation: over every element of hook_embed of the examples' clean prompts. */
+    public void measureNoiseScale(HookedTransformer model, List<PreparedExample> examples) {
         for (PreparedExample ex : examples) {
             if (ex.subject() == null) {
                 throw new IllegalArgumentException("causal_trace needs a subject on every corpus item; item '" + ex.id()
@@ -127,7 +131,7 @@ public final class CausalTrace implements Experiment {
     @Override
     public void run(HookedTransformer model, PreparedExample example, List<String> metrics, ResultSink sink) {
         if (Double.isNaN(embeddingStd)) {
-            prepare(model, List.of(example));
+            measureNoiseScale(model, List.of(example));
         }
         long[] ids = example.clean();
         positionLabels.record(model, ids);

@@ -46,10 +46,20 @@ public interface Experiment {
     }
 
     /**
-     * Called once with every example the run may draw, before the first {@link #run}, for what an
-     * experiment derives from the whole subset (e.g. a noise scale from its embeddings).
+     * Called once per run, after {@link #check} and before the first example: the place for work
+     * that every example shares (e.g. mean activations over a reference set) and for parameters that
+     * name other inputs (a reference set, a finished run), which {@code inputs} supplies. Fails with a
+     * clear message if those inputs do not fit. Nothing by default.
      */
-    default void prepare(HookedTransformer model, List<PreparedExample> examples) {
+    default void prepare(HookedTransformer model, RunInputs inputs) {
+    }
+
+    /**
+     * Metric columns this experiment reports on every row besides the config's metrics (e.g. an
+     * interaction term); summarised and drawn like them. None by default.
+     */
+    default List<String> derivedMetrics() {
+        return List.of();
     }
 
     /**

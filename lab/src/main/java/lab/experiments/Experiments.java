@@ -12,7 +12,8 @@ public final class Experiments {
             HeadsZero.TYPE, HeadsZero::fromParams,
             LogitLens.TYPE, LogitLens::fromParams,
             LogitAttribution.TYPE, LogitAttribution::fromParams,
-            CausalTrace.TYPE, CausalTrace::fromParams));
+            CausalTrace.TYPE, CausalTrace::fromParams,
+            HeadsPairZero.TYPE, HeadsPairZero::fromParams));
 
     private Experiments() {
     }

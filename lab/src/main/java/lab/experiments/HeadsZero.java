@@ -1,6 +1,5 @@
 package lab.experiments;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -8,27 +7,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import lab.experiments.metrics.AnswerMetrics;
 import lab.experiments.metrics.AnswerReading;
 import lab.runtime.ForwardResult;
-import lab.runtime.Hook;
 import lab.runtime.HookedTransformer;
-import lab.runtime.Interventions;
 import lab.runtime.ModelConfig;
-import lab.runtime.RunOptions;
 
 /**
- * Scales one attention head at a time (its slice of {@code hook_z}, before W_O) by each of
- * {@code scales}; 0 zeroes it. Each layer's conditions run as one batch that starts at that layer
- * from the clean run's cached residual and unembeds only the answer positions (the last one for
- * one-token answers), so nothing upstream of the intervention is recomputed. Answers of several
- * tokens ({@code span} full) are scored through {@link AnswerScorer}: each condition then runs the
- * prompt + target and prompt + foil rows.
+ * Ablates one attention head at a time (its slice of {@code hook_z}, before W_O), by each of
+ * {@code scales}: with zero ablation the head is scaled (0 zeroes it), with mean ablation it moves
+ * toward its mean over a reference set (0 replaces it by the mean; see {@link HeadAblation}). Each
+ * layer's conditions run as one batch that starts at that layer from the clean run's cached
+ * residual and unembeds only the answer positions (the last one for one-token answers), so nothing
+ * upstream of the intervention is recomputed ({@link HeadAblationRuns}). Answers of several tokens
+ * ({@code span} full, zero ablation) are scored through {@link AnswerScorer}: each condition then
+ * runs the prompt + target and prompt + foil rows.
  *
- * <p>Parameters: {@code scales} (non-empty list of numbers), optional {@code heads} (list of
- * [layer, head]; default every head), {@code position} ("all", the default, or "last": scale the
- * head's output at the prompt's last position only), {@code batch_size} (rows per forward, default 64).
+ * <p>Parameters: {@code scales} (non-empty list of numbers), optional {@code heads} ("all", the
+ * default, or a list of [layer, head]), {@code position} ("all", the default, or "last": act on the
+ * head's output at the last position only), {@code batch_size} (rows per forward, default 64), and
+ * {@code ablation}, {@code reference}, {@code mean_over} as {@link HeadAblation} reads them.
  */
 public final class HeadsZero implements Experiment {
 
@@ -38,18 +36,21 @@ public final class HeadsZero implements Experiment {
     private final List<int[]> heads;
     private final int batchSize;
     private final boolean lastPositionOnly;
+    private final HeadAblation ablation;
 
     public HeadsZero(double[] scales, List<int[]> heads, int batchSize, boolean lastPositionOnly) {
+        this(scales, heads, batchSize, lastPositionOnly, HeadAblation.zero());
+    }
+
+    private HeadsZero(double[] scales, List<int[]> heads, int batchSize, boolean lastPositionOnly, HeadAblation ablation) {
         if (scales.length == 0) {
             throw new IllegalArgumentException("experiment.scales is empty: give at least one scale, e.g. [0.0]");
         }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("experiment.batch_size must be at least 1");
-        }
         this.scales = scales.clone();
         this.heads = heads == null ? null : List.copyOf(heads);
-        this.batchSize = batchSize;
+        this.batchSize = batchSizeOf(batchSize);
         this.lastPositionOnly = lastPositionOnly;
+        this.ablation = ablation;
     }
 
     public static HeadsZero fromParams(JsonNode params) {
@@ -64,21 +65,47 @@ public final class HeadsZero implements Experiment {
             }
             scales[i] = s.get(i).asDouble();
         }
-        List<int[]> heads = null;
-        if (params.hasNonNull("heads")) {
-            heads = new ArrayList<>();
-            for (JsonNode pair : params.get("heads")) {
-                if (!pair.isArray() || pair.size() != 2 || !pair.get(0).canConvertToInt() || !pair.get(1).canConvertToInt()) {
-                    throw new IllegalArgumentException("experiment.heads holds " + pair + "; each entry is [layer, head]");
-                }
-                heads.add(new int[] {pair.get(0).asInt(), pair.get(1).asInt()});
-            }
-        }
         String position = params.path("position").asText("all");
         if (!position.equals("all") && !position.equals("last")) {
             throw new IllegalArgumentException("experiment.position is '" + position + "'; use \"all\" or \"last\"");
         }
-        return new HeadsZero(scales, heads, params.path("batch_size").asInt(64), position.equals("last"));
+        return new HeadsZero(scales, headsOf(params.get("heads")), params.path("batch_size").asInt(64),
+                position.equals("last"), HeadAblation.fromParams(params));
+    }
+
+    /** {@code heads}: absent, null or "all" for every head (null), else a list of [layer, head]. */
+    static List<int[]> headsOf(JsonNode value) {
+        if (value == null || value.isNull() || (value.isTextual() && value.asText().equals("all"))) {
+            return null;
+        }
+        if (!value.isArray() || value.isEmpty()) {
+            throw new IllegalArgumentException("experiment.heads is " + value + "; give \"all\" or a non-empty list of"
+                    + " [layer, head], e.g. [[0, 1], [1, 3]]");
+        }
+        List<int[]> heads = new ArrayList<>();
+        for (JsonNode pair : value) {
+            if (!pair.isArray() || pair.size() != 2 || !pair.get(0).canConvertToInt() || !pair.get(1).canConvertToInt()) {
+                throw new IllegalArgumentException("experiment.heads holds " + pair + "; each entry is [layer, head]");
+            }
+            heads.add(new int[] {pair.get(0).asInt(), pair.get(1).asInt()});
+        }
+        return heads;
+    }
+
+    static int batchSizeOf(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("experiment.batch_size must be at least 1");
+        }
+        return batchSize;
+    }
+
+    /** Fails naming the head and the model's ranges if [layer, head] does not exist. */
+    static void checkHead(String key, int layer, int head, ModelConfig model) {
+        if (layer < 0 || layer >= model.nLayers() || head < 0 || head >= model.nHeads()) {
+            throw new IllegalArgumentException(key + " names [" + layer + ", " + head + "] but the model has "
+                    + model.nLayers() + " layers of " + model.nHeads() + " heads (layer 0.." + (model.nLayers() - 1)
+                    + ", head 0.." + (model.nHeads() - 1) + ")");
+        }
     }
 
     @Override
@@ -98,78 +125,45 @@ public final class HeadsZero implements Experiment {
 
     @Override
     public boolean scoresAnswerSpans() {
-        return true;
+        // per-position means exist for prompt positions only, not for the answer tokens that follow
+        return !ablation.isMean();
     }
 
     @Override
     public void check(ModelConfig model) {
-        if (heads == null) {
-            return;
+        if (heads != null) {
+            heads.forEach(lh -> checkHead("experiment.heads", lh[0], lh[1], model));
         }
-        for (int[] lh : heads) {
-            if (lh[0] < 0 || lh[0] >= model.nLayers() || lh[1] < 0 || lh[1] >= model.nHeads()) {
-                throw new IllegalArgumentException("experiment.heads names [" + lh[0] + ", " + lh[1] + "] but the model has "
-                        + model.nLayers() + " layers of " + model.nHeads() + " heads (layer 0.." + (model.nLayers() - 1)
-                        + ", head 0.." + (model.nHeads() - 1) + ")");
-            }
-        }
+    }
+
+    @Override
+    public void prepare(HookedTransformer model, RunInputs inputs) {
+        ablation.prepare(model, inputs);
     }
 
     @Override
     public void run(HookedTransformer model, PreparedExample example, List<String> metrics, ResultSink sink) {
         Map<Integer, List<Integer>> byLayer = headsByLayer(model.config());
         AnswerScorer scorer = AnswerScorer.forClean(example);
-        try (NDManager m = NDManager.newBaseManager(model.device())) {
-            String layers = byLayer.keySet().stream().map(String::valueOf).reduce((a, b) -> a + "|" + b).orElse("");
-            try (ForwardResult clean = model.run(m, scorer.tokens(model, m), scorer.readingAnswers(RunOptions.defaults()
-                    .caching(Pattern.compile("blocks\\.(" + layers + ")\\.hook_resid_pre"))))) {
-                AnswerMetrics answer = new AnswerMetrics(scorer.read(clean.output()).get(0));
-                Map<String, Double> baselines = Map.of(AnswerMetrics.CLEAN_LOGIT_DIFF, answer.cleanLogitDiff());
-                for (Map.Entry<Integer, List<Integer>> layer : byLayer.entrySet()) {
-                    List<double[]> conditions = new ArrayList<>();
-                    for (int head : layer.getValue()) {
-                        for (double scale : scales) {
-                            conditions.add(new double[] {head, scale});
-                        }
-                    }
-                    NDArray resid = clean.cache().get("blocks." + layer.getKey() + ".hook_resid_pre");
-                    // batch_size counts forward rows; a condition takes one run of the scorer's rows
-                    int perBatch = Math.max(1, batchSize / scorer.rowsPerRun());
-                    for (int from = 0; from < conditions.size(); from += perBatch) {
-                        List<double[]> chunk = conditions.subList(from, Math.min(conditions.size(), from + perBatch));
-                        runChunk(model, m, scorer, resid, layer.getKey(), chunk, answer, metrics, baselines, sink);
+        HeadAblationRuns runs = new HeadAblationRuns(model, ablation, batchSize, lastPositionOnly);
+        try (NDManager m = NDManager.newBaseManager(model.device());
+             ForwardResult clean = HeadAblationRuns.cleanRun(model, m, scorer, byLayer.keySet())) {
+            AnswerMetrics answer = new AnswerMetrics(scorer.read(clean.output()).get(0));
+            Map<String, Double> baselines = Map.of(AnswerMetrics.CLEAN_LOGIT_DIFF, answer.cleanLogitDiff());
+            for (Map.Entry<Integer, List<Integer>> layer : byLayer.entrySet()) {
+                List<HeadAblationRuns.Row> rows = new ArrayList<>();
+                for (int head : layer.getValue()) {
+                    for (double scale : scales) {
+                        rows.add(HeadAblationRuns.Row.single(layer.getKey(), head, scale));
                     }
                 }
-            }
-        }
-    }
-
-    private void runChunk(HookedTransformer model, NDManager m, AnswerScorer scorer, NDArray resid, int layer,
-                          List<double[]> chunk, AnswerMetrics answer, List<String> metrics, Map<String, Double> baselines,
-                          ResultSink sink) {
-        int nHeads = model.config().nHeads();
-        float[][] factors = new float[chunk.size()][nHeads];
-        for (int r = 0; r < chunk.size(); r++) {
-            java.util.Arrays.fill(factors[r], 1f);
-            factors[r][(int) chunk.get(r)[0]] = (float) chunk.get(r)[1];
-        }
-        float[][] rowFactors = scorer.perRow(factors);
-        RunOptions options = scorer.readingAnswers(RunOptions.defaults().startAt(layer).withHooks(
-                Hook.replacing("blocks." + layer + ".attn.hook_z", lastPositionOnly
-                        ? Interventions.scaleHeadsPerRowAt(rowFactors, scorer.lastPromptPosition())
-                        : Interventions.scaleHeadsPerRow(2, rowFactors))));
-        try (NDArray batch = scorer.repeatRuns(resid, chunk.size()); ForwardResult r = model.run(m, batch, options)) {
-            List<AnswerReading> readings = scorer.read(r.output());
-            for (int row = 0; row < chunk.size(); row++) {
-                Map<String, Object> condition = new LinkedHashMap<>();
-                condition.put("layer", layer);
-                condition.put("head", (int) chunk.get(row)[0]);
-                condition.put("scale", chunk.get(row)[1]);
-                Map<String, Double> values = new LinkedHashMap<>();
-                for (String metric : metrics) {
-                    values.put(metric, answer.value(metric, readings.get(row)));
-                }
-                sink.accept(condition, values, baselines);
+                runs.run(m, scorer, clean, layer.getKey(), rows, (row, reading) -> {
+                    Map<String, Object> condition = new LinkedHashMap<>();
+                    condition.put("layer", row.heads().get(0)[0]);
+                    condition.put("head", row.heads().get(0)[1]);
+                    condition.put("scale", row.scale());
+                    sink.accept(condition, answer.values(metrics, reading), baselines);
+                });
             }
         }
     }

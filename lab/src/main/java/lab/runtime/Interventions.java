@@ -97,6 +97,52 @@ public final class Interventions {
         };
     }
 
+    /**
+     * Moves each batch row's heads of hook_z [batch, pos, head, d_head] toward reference values:
+     * row r, head h becomes {@code x + (x - values) * (factors[r][h] - 1)}, i.e. the values at factor
+     * 0 (mean ablation when they are a mean), x itself at factor 1, and in between the straight line.
+     * Written that way so that a factor of 1 leaves x bit for bit as it was.
+     *
+     * @param values reference activations, flattened, of shape {@code valuesShape}: [1, pos, head,
+     *     d_head] (one value per position) or [1, 1, head, d_head] (the same at every position)
+     * @param position a position to act on alone (negative counts from the end), or null for all
+     */
+    public static UnaryOperator<NDArray> interpolateHeadsPerRow(float[][] factors, float[] values, Shape valuesShape,
+                                                               Integer position) {
+        return x -> {
+            long rows = x.getShape().get(0);
+            long length = x.getShape().get(1);
+            long heads = x.getShape().get(2);
+            if (factors.length != rows || factors[0].length != heads) {
+                throw new IllegalArgumentException("head factors are " + factors.length + " x " + factors[0].length
+                        + " but the activation has " + rows + " rows and " + heads + " heads");
+            }
+            if (valuesShape.dimension() != 4 || valuesShape.get(0) != 1 || valuesShape.get(2) != heads
+                    || valuesShape.get(3) != x.getShape().get(3) || (valuesShape.get(1) != 1 && valuesShape.get(1) != length)) {
+                throw new IllegalArgumentException("reference values have shape " + valuesShape + " but hook_z is "
+                        + x.getShape() + " (expected [1, " + length + " or 1, " + heads + ", " + x.getShape().get(3) + "])");
+            }
+            float[] flat = new float[(int) (rows * heads)];
+            for (int r = 0; r < rows; r++) {
+                for (int h = 0; h < heads; h++) {
+                    flat[(int) (r * heads + h)] = factors[r][h] - 1f;
+                }
+            }
+            NDArray weight = Ops.owned(x.getManager(), flat, new Shape(rows, 1, heads, 1)).toType(x.getDataType(), false);
+            if (position != null) {
+                long at = position < 0 ? length + position : position;
+                if (at < 0 || at >= length) {
+                    throw new IllegalArgumentException("position " + position + " out of range for length " + length);
+                }
+                float[] onehot = new float[(int) length];
+                onehot[(int) at] = 1f;
+                weight = weight.mul(Ops.owned(x.getManager(), onehot, new Shape(1, length, 1, 1)).toType(x.getDataType(), false));
+            }
+            NDArray reference = Ops.owned(x.getManager(), values, valuesShape).toType(x.getDataType(), false);
+            return x.add(x.sub(reference).mul(weight));
+        };
+    }
+
     /** Zeroes one head of hook_z (its slice of the attention output before W_O). */
     public static UnaryOperator<NDArray> zeroHead(int head) {
         return scaleHeads(2, Map.of(head, 0.0));

@@ -101,7 +101,7 @@ class CausalTraceTest {
             var notFound = assertThrows(IllegalArgumentException.class, () -> capitalOfFrance(model, "Germany"));
             assertTrue(notFound.getMessage().contains("france") && notFound.getMessage().contains("'Germany'"), notFound.getMessage());
             CausalTrace trace = CausalTrace.fromParams(new ObjectMapper().readTree("{}"));
-            var none = assertThrows(IllegalArgumentException.class, () -> trace.prepare(model,
+            var none = assertThrows(IllegalArgumentException.class, () -> trace.measureNoiseScale(model,
                     List.of(new PreparedExample("no-subject", "g", ex.clean(), ex.clean(), 1, 2))));
             assertTrue(none.getMessage().contains("'no-subject'"), none.getMessage());
             var restored = trace.hookPoints("mlp_out", 1, 2);

@@ -24,21 +24,17 @@ class HeadsZeroTest {
     void zeroAblationMetricsMatchThoseOfHfAblatedLogits() throws Exception {
         for (String name : new String[] {"gpt2-tiny", "llama-tiny"}) {
             try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
-                Map<String, NDArray> ref = Fixtures.referenceTensors(m, name);
-                long[] ids = Fixtures.ids(Fixtures.referenceJson(name).get("prompts").get(0).get("ids"));
-                float[] cleanLast = ref.get("p0.logits").get(ids.length - 1).toFloatArray();
-                // target: the clean top-1 token; foil: token 7 (any other token)
-                long target = argMax(cleanLast);
-                long foil = target == 7 ? 8 : 7;
-                PreparedExample ex = new PreparedExample("p0", "g", ids, ids, target, foil);
+                HfPrompt0 hf = HfPrompt0.load(name, m);
+                PreparedExample ex = hf.example();
+                float[] cleanLast = hf.cleanLast();
                 List<Object[]> rows = new ArrayList<>();
                 HeadsZero exp = HeadsZero.fromParams(new ObjectMapper().readTree("{\"scales\": [0.0, 1.0], \"batch_size\": 3}"));
                 exp.run(model, ex, METRICS, (c, v, b) -> rows.add(new Object[] {c, v, b}));
                 int layers = model.config().nLayers();
                 int heads = model.config().nHeads();
                 assertEquals(layers * heads * 2, rows.size());
-                AnswerMetrics expected = new AnswerMetrics(cleanLast, target, foil);
-                NDArray ablated = ref.get("p0.head_zero_last_logits");
+                AnswerMetrics expected = new AnswerMetrics(cleanLast, ex.target(), ex.foil());
+                NDArray ablated = hf.headZeroLast();
                 for (Object[] row : rows) {
                     @SuppressWarnings("unchecked") Map<String, Object> c = (Map<String, Object>) row[0];
                     @SuppressWarnings("unchecked") Map<String, Double> v = (Map<String, Double>) row[1];
@@ -47,9 +43,9 @@ class HeadsZeroTest {
                     int l = (Integer) c.get("layer");
                     int h = (Integer) c.get("head");
                     double scale = (Double) c.get("scale");
-                    float[] hf = scale == 0.0 ? ablated.get(l, h).toFloatArray() : cleanLast;
+                    float[] reference = scale == 0.0 ? ablated.get(l, h).toFloatArray() : cleanLast;
                     for (String metric : METRICS) {
-                        assertEquals(expected.value(metric, hf), v.get(metric), 2e-3,
+                        assertEquals(expected.value(metric, reference), v.get(metric), 2e-3,
                                 name + " " + metric + " at layer " + l + " head " + h + " scale " + scale);
                     }
                 }

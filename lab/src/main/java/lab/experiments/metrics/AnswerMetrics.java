@@ -84,6 +84,24 @@ public final class AnswerMetrics {
         };
     }
 
+    /** The value of each of {@code metrics} for the intervened logits, in that order. */
+    public java.util.Map<String, Double> values(java.util.List<String> metrics, float[] logits) {
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        for (String metric : metrics) {
+            out.put(metric, value(metric, logits));
+        }
+        return out;
+    }
+
+    /** The value of each of {@code metrics} for the intervened reading, in that order. */
+    public java.util.Map<String, Double> values(java.util.List<String> metrics, AnswerReading intervened) {
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        for (String metric : metrics) {
+            out.put(metric, value(metric, intervened));
+        }
+        return out;
+    }
+
     private double kl(double[] logQ) {
         double[] logP = clean.firstLogProbs();
         double sum = 0;

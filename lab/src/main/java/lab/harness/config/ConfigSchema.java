@@ -29,7 +29,8 @@ import java.util.Set;
  * <p>The walker understands the subset of JSON Schema the lab's schemas use: {@code properties},
  * {@code additionalProperties}, {@code items}/{@code prefixItems}, local {@code $ref}s,
  * {@code allOf}, and {@code if}/{@code then}/{@code else} whose {@code if} tests properties with
- * {@code const}/{@code enum} (how an experiment type selects its parameters).
+ * {@code const}/{@code enum} (how an experiment type selects its parameters) or the value's
+ * {@code type} (how a parameter takes either a name or a list).
  */
 public final class ConfigSchema {
 
@@ -277,8 +278,16 @@ public final class ConfigSchema {
         return target;
     }
 
-    /** Evaluates the {@code if} of a conditional: required keys present, properties const/enum. */
+    /** Evaluates the {@code if} of a conditional: the value's type, required keys present, properties const/enum. */
     private static boolean holds(JsonNode condition, JsonNode instance) {
+        if (condition.has("type")) {
+            if (instance == null || !hasType(instance, condition.get("type").asText())) {
+                return false;
+            }
+            if (!condition.has("required") && !condition.has("properties")) {
+                return true;
+            }
+        }
         if (instance == null || !instance.isObject()) {
             return false;
         }
@@ -301,6 +310,19 @@ public final class ConfigSchema {
             }
         }
         return true;
+    }
+
+    private static boolean hasType(JsonNode value, String type) {
+        return switch (type) {
+            case "string" -> value.isTextual();
+            case "array" -> value.isArray();
+            case "object" -> value.isObject();
+            case "integer" -> value.isIntegralNumber();
+            case "number" -> value.isNumber();
+            case "boolean" -> value.isBoolean();
+            case "null" -> value.isNull();
+            default -> false;
+        };
     }
 
     private static boolean contains(JsonNode array, JsonNode value) {

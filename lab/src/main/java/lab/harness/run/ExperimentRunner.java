@@ -11,11 +11,9 @@ import java.util.Map;
 import lab.data.Corpus;
 import lab.data.CorpusItem;
 import lab.experiments.AnswerSpan;
-import lab.experiments.ExamplePreparer;
 import lab.experiments.Experiment;
 import lab.experiments.Experiments;
 import lab.experiments.PreparedExample;
-import lab.experiments.Prompt;
 import lab.harness.config.RunConfig;
 import lab.harness.config.RunConfigLoader;
 import lab.harness.results.ResultRow;
@@ -110,8 +108,9 @@ public final class ExperimentRunner {
         AnswerSpan span = config.answerSpan();
         Experiment experiment = Experiments.create(config.experiment().type(), config.experiment().params());
         if (span == AnswerSpan.FULL && !experiment.scoresAnswerSpans()) {
-            throw new IllegalArgumentException("experiment.type " + experiment.type() + " reads one-token answers only;"
-                    + " remove \"span\": \"full\" or use an experiment that scores answer spans");
+            throw new IllegalArgumentException("experiment.type " + experiment.type() + " with these parameters reads"
+                    + " one-token answers only (mean ablation has no means for answer positions); remove \"span\": \"full\","
+                    + " or use an experiment (or zero ablation) that scores answer spans");
         }
         HookedTransformer model;
         try (var p = session.phase("load_model")) {
@@ -123,11 +122,13 @@ public final class ExperimentRunner {
             experiment.checkMetrics(config.metrics());
             List<PreparedExample> examples;
             try (var p = session.phase("prepare_data")) {
-                examples = prepare(config, m, span);
-                experiment.prepare(m, examples);
+                examples = prepare(config, m);
             }
             log.info("model %s (%d layers x %d heads) on %s; %d examples", config.model().path(), m.config().nLayers(),
                     m.config().nHeads(), m.device(), examples.size());
+            try (var p = session.phase("prepare_experiment")) {
+                experiment.prepare(m, new ConfigRunInputs(config, m, examples));
+            }
             List<String> metrics = config.metrics();
             ResultsRecorder recorder = ResultsRecorder.inDirectory(ResultsSchemas.forExperiment(experiment, metrics), dir);
             keptRows.forEach(recorder.table()::append);
@@ -138,7 +139,9 @@ public final class ExperimentRunner {
             try (var p = session.phase("summarize")) {
                 Summary summary = SeedLevelSummarizer.summarize(recorder.table());
                 SummaryWriter.write(summary, dir);
-                List<HeatmapData> maps = HeatmapAssembler.assemble(summary, experiment.maps(), metrics);
+                List<String> drawn = new ArrayList<>(metrics);
+                drawn.addAll(experiment.derivedMetrics());
+                List<HeatmapData> maps = HeatmapAssembler.assemble(summary, experiment.maps(), drawn);
                 RunFigures.write(dir, dir.getFileName().toString(), reportMetadata(config, m), summary, maps,
                         TopEffects.rank(recorder.table(), summary, metrics, TopEffects.SHOWN));
                 session.logSummary(summary, recorder.table());
@@ -146,20 +149,13 @@ public final class ExperimentRunner {
         }
     }
 
-    private static List<PreparedExample> prepare(RunConfig config, HookedTransformer model, AnswerSpan span) {
+    private static List<PreparedExample> prepare(RunConfig config, HookedTransformer model) {
         Path corpus = config.data().corpus();
         List<CorpusItem> items = Corpus.load(corpus, config.data().split().orElse(null), config.data().subset().orElse(null));
         if (items.isEmpty()) {
             throw new IllegalArgumentException(corpus + ": no examples" + config.data().subset().map(s -> " in subset '" + s + "'").orElse(""));
         }
-        ExamplePreparer preparer = new ExamplePreparer(model.tokenizer(), config.model().prependBos(), model.config().contextLength(),
-                span);
-        List<PreparedExample> prepared = new ArrayList<>();
-        for (CorpusItem item : items) {
-            prepared.add(preparer.prepare(new Prompt(item.id(), item.group(), item.clean(), item.corrupt(), item.target(),
-                    item.foil(), item.subject()), corpus.toString()));
-        }
-        return prepared;
+        return ConfigRunInputs.prepare(items, corpus, config, model);
     }
 
     private static Map<String, String> reportMetadata(RunConfig config, HookedTransformer model) {

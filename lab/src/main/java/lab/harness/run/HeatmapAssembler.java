@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import lab.experiments.MapAxes;
 import lab.experiments.metrics.AnswerMetrics;
@@ -74,14 +75,19 @@ final class HeatmapAssembler {
     }
 
     private static HeatmapData map(MapAxes axes, String metric, List<Object> facet, List<SummaryRow> rows) {
-        List<Object> rowValues = sorted(rows, axes.rows());
-        List<Object> colValues = sorted(rows, axes.columns());
+        List<Object> rowValues = sorted(rows, axes::rowKey, axes.symmetric() ? axes::columnKey : null);
+        List<Object> colValues = axes.symmetric() ? rowValues : sorted(rows, axes::columnKey, null);
         double[][] values = new double[rowValues.size()][colValues.size()];
         for (double[] r : values) {
             Arrays.fill(r, Double.NaN);
         }
         for (SummaryRow row : rows) {
-            values[rowValues.indexOf(row.condition().get(axes.rows()))][colValues.indexOf(row.condition().get(axes.columns()))] = row.mean();
+            int r = rowValues.indexOf(axes.rowKey(row.condition()));
+            int c = colValues.indexOf(axes.columnKey(row.condition()));
+            values[r][c] = row.mean();
+            if (axes.symmetric()) {
+                values[c][r] = row.mean();
+            }
         }
         StringBuilder title = new StringBuilder(metric + " by " + axes.rows() + " x " + axes.columns());
         for (int i = 0; i < facet.size(); i++) {
@@ -98,14 +104,19 @@ final class HeatmapAssembler {
         return AnswerMetrics.isNonNegative(metric) ? ValueSign.NON_NEGATIVE : ValueSign.SIGNED;
     }
 
+    /** The distinct keys of the rows, sorted; {@code alsoKey} (when given) adds a second key per row (symmetric maps). */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static List<Object> sorted(List<SummaryRow> rows, String column) {
+    private static List<Object> sorted(List<SummaryRow> rows, Function<Map<String, Object>, Object> key,
+                                       Function<Map<String, Object>, Object> alsoKey) {
         TreeSet set = new TreeSet();
-        rows.stream().map(r -> r.condition().get(column)).filter(Objects::nonNull).forEach(set::add);
+        rows.stream().map(r -> key.apply(r.condition())).filter(Objects::nonNull).forEach(set::add);
+        if (alsoKey != null) {
+            rows.stream().map(r -> alsoKey.apply(r.condition())).filter(Objects::nonNull).forEach(set::add);
+        }
         return new ArrayList<>(set);
     }
 
-    private static List<String> labels(MapAxes axes, String column, List<Object> values) {
-        return values.stream().map(v -> axes.label(column, v)).collect(Collectors.toList());
+    private static List<String> labels(MapAxes axes, String axis, List<Object> values) {
+        return values.stream().map(v -> axes.label(axis, v)).collect(Collectors.toList());
     }
 }

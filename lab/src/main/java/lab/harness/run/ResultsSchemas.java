@@ -7,7 +7,7 @@ import lab.experiments.metrics.AnswerMetrics;
 import lab.harness.results.ColumnType;
 import lab.harness.results.ResultsSchema;
 
-/** The results table of an experiment: identity columns, its condition columns, the metrics, the clean baseline. */
+/** The results table of an experiment: identity columns, its condition columns, the metrics (the config's, then the experiment's own), the clean baseline. */
 final class ResultsSchemas {
 
     private ResultsSchemas() {
@@ -23,6 +23,7 @@ final class ResultsSchemas {
             });
         }
         metrics.forEach(b::metric);
+        experiment.derivedMetrics().forEach(b::metric);
         b.baseline(AnswerMetrics.CLEAN_LOGIT_DIFF);
         return b.build();
     }

@@ -87,6 +87,37 @@ class RunConfigLoaderTest {
     }
 
     @Test
+    void metricsLeftOutAreAllFour() throws IOException {
+        RunConfig config = load(ConfigFixture.EXAMPLE.replace("\"metrics\": [\"logit_diff\", \"kl\", \"acc_flip_rate\", \"p_drop\"],", ""));
+        assertFalse(ConfigFixture.EXAMPLE.replace("\"metrics\": [\"logit_diff\", \"kl\", \"acc_flip_rate\", \"p_drop\"],", "")
+                .contains("\"metrics\""), "the fixture's metrics line changed");
+        assertEquals(List.of("logit_diff", "kl", "acc_flip_rate", "p_drop"), config.metrics());
+        assertEquals(load(ConfigFixture.EXAMPLE).hash(), config.hash());
+    }
+
+    @Test
+    void headsAllAndPairConfigsValidateAndBadOnesAreNamed() throws IOException {
+        assertEquals("all", load(ConfigFixture.EXAMPLE, "experiment.heads=all").experiment().param("heads").asText());
+        assertEquals("zero", load(ConfigFixture.EXAMPLE).experiment().param("ablation").asText());
+        String pairs = ConfigFixture.EXAMPLE.replace("\"type\": \"heads_zero\", \"scales\": [0.0, 0.5, 1.0]",
+                "\"type\": \"heads_pair_zero\", \"pairs\": [[1, 1, 0, 2]]");
+        RunConfig config = load(pairs);
+        assertEquals("heads_pair_zero", config.experiment().type());
+        assertEquals(64, config.experiment().param("batch_size").asInt());
+        assertEquals("within_layer", load(pairs, "experiment.pairs=within_layer").experiment().param("pairs").asText());
+        assertTrue(error(pairs, "experiment.pairs=[]").endsWith("experiment.pairs: must not be empty (give at least one"
+                + " value, e.g. \"all\" or [[1, 1, 1, 3], [0, 0, 1, 1]])"));
+        assertTrue(error(pairs, "experiment.pairs=[[0,1,2]]").endsWith("experiment.pairs[0]: needs at least 4 items, has 3 (e.g. [1, 1, 1, 3])"));
+        assertTrue(error(pairs, "experiment.pairs=within").endsWith("experiment.pairs: unknown value 'within'"
+                + " (known values: all, within_layer, across_layers)"));
+        assertTrue(error(pairs, "experiment.top_k=1").endsWith("experiment.top_k: 1 is out of range (must be >= 2)"));
+        assertTrue(error(ConfigFixture.EXAMPLE, "experiment.heads=some").endsWith("experiment.heads: unknown value 'some'"
+                + " (known values: all)"));
+        assertTrue(error(ConfigFixture.EXAMPLE, "experiment.ablation=median").endsWith("experiment.ablation: unknown value"
+                + " 'median'; did you mean 'mean'? (known values: zero, mean)"));
+    }
+
+    @Test
     void publishedExampleValidates() {
         // the build runs in lab/, where the published schema and its examples live
         RunConfig config = loader.withoutFileChecks()
@@ -133,7 +164,8 @@ class RunConfigLoaderTest {
     void unknownParameterOfTheExperimentTypeIsCaught() throws IOException {
         String message = error(ConfigFixture.EXAMPLE.replace("\"scales\"", "\"scale\""));
         assertTrue(message.endsWith(":5: unknown key 'scale' in experiment; did you mean 'scales'? "
-                + "(valid keys of experiment (type heads_zero): type, scales, heads, batch_size, position, span)"), message);
+                + "(valid keys of experiment (type heads_zero): type, scales, heads, batch_size, position, span, ablation,"
+                + " reference, mean_over)"), message);
     }
 
     @Test
@@ -252,7 +284,8 @@ class RunConfigLoaderTest {
     void overrideOfAnUnknownKeyListsTheKeysNearIt() throws IOException {
         assertTrue(error(ConfigFixture.EXAMPLE, "experiment.scalez=[1]").endsWith(
                 "run_h1.json: override 'experiment.scalez=[1]': unknown key 'experiment.scalez'; did you mean "
-                        + "'experiment.scales'? (valid keys of experiment: type, scales, heads, batch_size, position, span)"));
+                        + "'experiment.scales'? (valid keys of experiment: type, scales, heads, batch_size, position, span,"
+                        + " ablation, reference, mean_over)"));
         assertTrue(error(ConfigFixture.EXAMPLE, "sed=[1]").endsWith("unknown key 'sed'; did you mean 'seeds'? "
                 + "(valid keys at the top level: name, model, data, experiment, metrics, seeds, output)"));
         assertTrue(error(ConfigFixture.EXAMPLE, "name.first=x").contains(
