@@ -135,6 +135,41 @@ public final class Interventions {
         };
     }
 
+    /**
+     * Replaces chosen cells of the activation with the source's values there, each batch row with
+     * its own choice, in one {@code where}: the batched form of many per-row {@link #patchPositions}.
+     * The cells are indexed by the activation's leading axes (batch first, e.g. [batch, pos] of a
+     * residual or [batch, pos, head] of hook_z); a chosen cell is replaced whole along the axes after.
+     *
+     * @param source the activation's shape, or batch 1 to draw every row from the same values
+     * @param chosen row-major over {@code leading}; true where the source's value goes in
+     * @param leading the leading axes' sizes, the first being the batch
+     */
+    public static UnaryOperator<NDArray> patchCells(NDArray source, boolean[] chosen, long... leading) {
+        Shape cells = new Shape(leading);
+        if (chosen.length != cells.size()) {
+            throw new IllegalArgumentException(chosen.length + " cell choices for leading axes " + cells);
+        }
+        return x -> {
+            Shape xs = x.getShape();
+            if (xs.dimension() < leading.length || !xs.slice(0, leading.length).equals(cells)) {
+                throw new IllegalArgumentException("cell choices cover " + cells + " but the activation has " + xs);
+            }
+            if (!source.getShape().slice(1).equals(xs.slice(1))
+                    || (source.getShape().get(0) != 1 && source.getShape().get(0) != xs.get(0))) {
+                throw new IllegalArgumentException("patch source has shape " + source.getShape()
+                        + " but the activation has " + xs + " (batch 1 or the same batch)");
+            }
+            long[] maskShape = new long[xs.dimension()];
+            java.util.Arrays.fill(maskShape, 1);
+            System.arraycopy(leading, 0, maskShape, 0, leading.length);
+            NDArray keep = Ops.owned(x.getManager(), invert(chosen), new Shape(maskShape)).broadcast(xs);
+            // built from x so that the copy lands in the forward's scope (see patchPositions)
+            NDArray patch = x.zerosLike().add(source.toDevice(x.getDevice(), false).toType(x.getDataType(), false));
+            return x.getNDArrayInternal().where(keep, patch);
+        };
+    }
+
     /** Replaces the whole activation with a copy of {@code source} (broadcast to its shape). */
     public static UnaryOperator<NDArray> replaceWith(NDArray source) {
         return x -> x.zerosLike().add(source);

@@ -107,6 +107,7 @@ public final class SeedLevelSummarizer {
         }
         summaryRows.sort(byCondition(keyColumns).thenComparingInt(r -> metrics.indexOf(r.metric())));
         addSeedNotes(summaryRows, notes);
+        addUndefinedValueNotes(rows, metrics, notes);
         return new Summary(keyColumns, metrics, level, summaryRows, notes);
     }
 
@@ -163,6 +164,17 @@ public final class SeedLevelSummarizer {
         }
         if (rows.stream().anyMatch(r -> r.nSeeds() == 0)) {
             notes.add("Some condition/metric rows have no non-NaN value at all; their mean is null.");
+        }
+    }
+
+    /** Per metric, how many values were NaN or missing and so skipped: the per-row n_examples alone hides it. */
+    private static void addUndefinedValueNotes(List<ResultRow> rows, List<String> metrics, List<String> notes) {
+        for (String metric : metrics) {
+            long undefined = rows.stream().filter(r -> Double.isNaN(r.getDouble(metric))).count();
+            if (undefined > 0) {
+                notes.add(metric + ": " + undefined + " of " + rows.size() + " values are NaN or missing (undefined for"
+                        + " those rows) and were skipped; n_examples counts the values used.");
+            }
         }
     }
 

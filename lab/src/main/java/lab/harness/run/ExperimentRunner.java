@@ -78,6 +78,7 @@ public final class ExperimentRunner {
             try (var p = session.phase("prepare_data")) {
                 examples = prepare(config, m);
             }
+            experiment.check(examples);
             log.info("model %s (%d layers x %d heads) on %s; %d examples", config.model().path(), m.config().nLayers(),
                     m.config().nHeads(), m.device(), examples.size());
             List<String> metrics = config.metrics();
@@ -103,7 +104,9 @@ public final class ExperimentRunner {
             try (var p = session.phase("summarize")) {
                 Summary summary = SeedLevelSummarizer.summarize(recorder.table());
                 SummaryWriter.write(summary, dir);
-                List<HeatmapData> maps = HeatmapAssembler.assemble(summary, experiment.maps(), metrics);
+                summary.notes().forEach(note -> log.info("summary: %s", note));
+                List<HeatmapData> maps = HeatmapAssembler.assemble(summary, experiment.maps(),
+                        ResultsSchemas.reportedMetrics(experiment, metrics), experiment.axisLabels(m.tokenizer(), examples));
                 RunFigures.write(dir, dir.getFileName().toString(), reportMetadata(config, m), summary, maps);
                 session.logSummary(summary, recorder.table());
             }

@@ -17,7 +17,8 @@ import lab.viz.HeatmapData;
 /**
  * Turns a run's summary into heatmaps: for each 2-D map an experiment declares (e.g. layer x
  * head), one map per metric and per value of the other condition columns (e.g. per scale), each
- * cell the across-seed mean.
+ * cell the across-seed mean. A map with no value at all (a metric that facet does not measure) is
+ * left out; axis values show the experiment's labels where it gives them (e.g. a position's token).
  */
 final class HeatmapAssembler {
 
@@ -28,6 +29,12 @@ final class HeatmapAssembler {
     static final String LOGIT_DIFF_CHANGE = "logit_diff change";
 
     static List<HeatmapData> assemble(Summary summary, List<MapAxes> maps, List<String> metrics) {
+        return assemble(summary, maps, metrics, Map.of());
+    }
+
+    /** @param axisLabels by condition column, a label per value (values without one show as themselves) */
+    static List<HeatmapData> assemble(Summary summary, List<MapAxes> maps, List<String> metrics,
+                                      Map<String, Map<Object, String>> axisLabels) {
         List<SummaryRow> rows = withLogitDiffChange(summary.rows(), metrics);
         List<String> drawn = new ArrayList<>(metrics);
         if (metrics.contains(AnswerMetrics.LOGIT_DIFF)) {
@@ -43,7 +50,11 @@ final class HeatmapAssembler {
                         byFacet.computeIfAbsent(facet, k -> new ArrayList<>()).add(row);
                     }
                 }
-                byFacet.forEach((facet, facetRows) -> out.add(map(axes, metric, facet, facetRows)));
+                byFacet.forEach((facet, facetRows) -> {
+                    if (facetRows.stream().anyMatch(r -> !Double.isNaN(r.mean()))) {
+                        out.add(map(axes, metric, facet, facetRows, axisLabels));
+                    }
+                });
             }
         }
         return out;
@@ -69,7 +80,8 @@ final class HeatmapAssembler {
         return out;
     }
 
-    private static HeatmapData map(MapAxes axes, String metric, List<Object> facet, List<SummaryRow> rows) {
+    private static HeatmapData map(MapAxes axes, String metric, List<Object> facet, List<SummaryRow> rows,
+                                   Map<String, Map<Object, String>> axisLabels) {
         List<Object> rowValues = sorted(rows, axes.rows());
         List<Object> colValues = sorted(rows, axes.columns());
         double[][] values = new double[rowValues.size()][colValues.size()];
@@ -84,8 +96,9 @@ final class HeatmapAssembler {
             title.append(i == 0 ? " (" : ", ").append(axes.facets().get(i)).append(" = ").append(facet.get(i));
             title.append(i == facet.size() - 1 ? ")" : "");
         }
-        return new HeatmapData(title.toString(), axes.rows(), axes.columns(), labels(rowValues), labels(colValues),
-                values, "mean " + metric);
+        return new HeatmapData(title.toString(), axes.rows(), axes.columns(),
+                labels(rowValues, axisLabels.getOrDefault(axes.rows(), Map.of())),
+                labels(colValues, axisLabels.getOrDefault(axes.columns(), Map.of())), values, "mean " + metric);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -95,7 +108,7 @@ final class HeatmapAssembler {
         return new ArrayList<>(set);
     }
 
-    private static List<String> labels(List<Object> values) {
-        return values.stream().map(String::valueOf).collect(Collectors.toList());
+    private static List<String> labels(List<Object> values, Map<Object, String> named) {
+        return values.stream().map(v -> named.getOrDefault(v, String.valueOf(v))).collect(Collectors.toList());
     }
 }
