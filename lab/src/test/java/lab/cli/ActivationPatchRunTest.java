@@ -135,6 +135,8 @@ class ActivationPatchRunTest {
         }
         assertTrue(summary.get("notes").toString().contains("patch_score: " + (3 * layers * length) + " of "
                 + (2 * 3 * layers * length) + " values are NaN"), summary.get("notes").toString());
+        assertTrue(summary.get("notes").toString().indexOf("logit_diff:") < 0, "asymmetry rows' missing logit_diff is no"
+                + " undefined value: " + summary.get("notes"));
         assertTrue(Files.readString(dir.resolve("run.log")).contains("patch_score: " + (3 * layers * length)), "said in the run log");
         try (Stream<Path> s = Files.list(dir)) {
             List<String> pngs = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".png")).sorted().toList();
