@@ -63,7 +63,9 @@ class ActivationPatchRunTest {
         int target;
         int foil;
         int layers;
+        String firstToken;
         try (HookedTransformer model = Fixtures.load(MODEL)) {
+            firstToken = model.tokenizer().decode(new long[] {cleanIds[0]}).strip();
             assertArrayEquals(cleanIds, model.tokenizer().encode(clean), "the corpus prompt is the fixture's");
             target = (int) model.tokenizer().singleToken(TARGET, "target");
             foil = (int) model.tokenizer().singleToken(FOIL, "foil");
@@ -138,6 +140,8 @@ class ActivationPatchRunTest {
         assertTrue(summary.get("notes").toString().indexOf("logit_diff:") < 0, "asymmetry rows' missing logit_diff is no"
                 + " undefined value: " + summary.get("notes"));
         assertTrue(Files.readString(dir.resolve("run.log")).contains("patch_score: " + (3 * layers * length)), "said in the run log");
+        // both examples share a length and group: the maps name positions by their tokens
+        assertTrue(Files.readString(dir.resolve("report.html")).contains(">" + firstToken + "</text>"), "position 0 labelled " + firstToken);
         try (Stream<Path> s = Files.list(dir)) {
             List<String> pngs = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".png")).sorted().toList();
             assertTrue(pngs.contains("heatmap_patch_score_by_layer_x_position_direction_asymmetry.png"), pngs.toString());

@@ -96,7 +96,7 @@ class HeadsZeroTest {
             assertTrue(e.getMessage().contains("[2, 0]") && e.getMessage().contains("2 layers"), e.getMessage());
         }
         var unknown = assertThrows(IllegalArgumentException.class, () -> Experiments.create("heads_zer", json.readTree("{}")));
-        assertTrue(unknown.getMessage().contains("known: heads_zero"));
+        assertTrue(unknown.getMessage().contains("known: ") && unknown.getMessage().contains("heads_zero"), unknown.getMessage());
     }
 
     private static int argMax(float[] a) {

@@ -46,6 +46,8 @@ public final class ExperimentRunner {
     }
 
     public Outcome run(RunConfig config) throws IOException {
+        // parameters that fit no model fail here, before a run directory exists
+        Experiment experiment = Experiments.create(config.experiment().type(), config.experiment().params());
         Path dir = RunDirectories.create(config.output().root(), config.name(), config.shortHash(), clock);
         config.writeTo(dir.resolve("config.json"));
         RunStatusFile status = RunStatusFile.start(dir, config.hash(), config.name(), clock);
@@ -53,7 +55,7 @@ public final class ExperimentRunner {
              RunSession session = RunSession.open(dir, config, status, log, clock)) {
             log.info("run %s: %s in %s", config.name(), config.experiment().type(), dir);
             try {
-                execute(config, dir, session, log);
+                execute(config, experiment, dir, session, log);
                 session.finish(RunState.FINISHED, null);
                 log.info("finished: %s", dir);
                 return new Outcome(dir, RunState.FINISHED);
@@ -65,14 +67,13 @@ public final class ExperimentRunner {
         }
     }
 
-    private void execute(RunConfig config, Path dir, RunSession session, RunLog log) throws IOException {
+    private void execute(RunConfig config, Experiment experiment, Path dir, RunSession session, RunLog log) throws IOException {
         HookedTransformer model;
         try (var p = session.phase("load_model")) {
             model = ModelLoader.load(config.model().path(),
                     new LoadOptions(config.model().device(), LoadOptions.parseDtype(config.model().dtype())));
         }
         try (HookedTransformer m = model) {
-            Experiment experiment = Experiments.create(config.experiment().type(), config.experiment().params());
             experiment.check(m.config());
             List<PreparedExample> examples;
             try (var p = session.phase("prepare_data")) {
