@@ -1,6 +1,5 @@
 package lab.experiments;
 
-import java.util.Arrays;
 import java.util.List;
 import lab.experiments.metrics.PatchScore;
 
@@ -49,13 +48,6 @@ public enum PatchDirection {
         if (value.equals("both")) {
             return List.of(CLEAN_TO_CORRUPT, CORRUPT_TO_CLEAN);
         }
-        for (PatchDirection d : values()) {
-            if (d.label.equals(value)) {
-                return List.of(d);
-            }
-        }
-        throw new IllegalArgumentException("experiment.direction is '" + value + "'; use one of "
-                + Arrays.stream(values()).map(d -> "\"" + d.label + "\"").reduce((a, b) -> a + ", " + b).orElse("")
-                + " or \"both\"");
+        return List.of(ParamValues.oneOf("direction", value, values(), PatchDirection::label, "both"));
     }
 }

@@ -1,7 +1,5 @@
 package lab.experiments;
 
-import java.util.Arrays;
-
 /** What an activation patch replaces: which hook point, and whether it is cut into heads. */
 public enum PatchGranularity {
 
@@ -37,12 +35,6 @@ public enum PatchGranularity {
     }
 
     public static PatchGranularity parse(String value) {
-        for (PatchGranularity g : values()) {
-            if (g.label.equals(value)) {
-                return g;
-            }
-        }
-        throw new IllegalArgumentException("experiment.granularity is '" + value + "'; use one of "
-                + Arrays.stream(values()).map(g -> "\"" + g.label + "\"").reduce((a, b) -> a + ", " + b).orElse(""));
+        return ParamValues.oneOf("granularity", value, values(), PatchGranularity::label);
     }
 }

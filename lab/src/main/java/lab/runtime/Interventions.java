@@ -118,20 +118,10 @@ public final class Interventions {
                 }
                 chosen[at] = true;
             }
-            Shape xs = x.getShape();
-            if (!source.getShape().slice(1).equals(xs.slice(1))
-                    || (source.getShape().get(0) != 1 && source.getShape().get(0) != xs.get(0))) {
-                throw new IllegalArgumentException("patch source has shape " + source.getShape()
-                        + " but the activation has " + xs + " (batch 1 or the same batch)");
-            }
-            long[] maskShape = new long[xs.dimension()];
+            long[] maskShape = new long[x.getShape().dimension()];
             java.util.Arrays.fill(maskShape, 1);
             maskShape[1] = length;
-            NDArray keep = Ops.owned(x.getManager(), invert(chosen), new Shape(maskShape)).broadcast(xs);
-            // built from x, so that the copy (and the result of where, called on x) land in the
-            // forward's scope rather than in the source's manager
-            NDArray patch = x.zerosLike().add(source.toDevice(x.getDevice(), false).toType(x.getDataType(), false));
-            return x.getNDArrayInternal().where(keep, patch);
+            return patchWhere(x, source, chosen, new Shape(maskShape));
         };
     }
 
@@ -155,19 +145,29 @@ public final class Interventions {
             if (xs.dimension() < leading.length || !xs.slice(0, leading.length).equals(cells)) {
                 throw new IllegalArgumentException("cell choices cover " + cells + " but the activation has " + xs);
             }
-            if (!source.getShape().slice(1).equals(xs.slice(1))
-                    || (source.getShape().get(0) != 1 && source.getShape().get(0) != xs.get(0))) {
-                throw new IllegalArgumentException("patch source has shape " + source.getShape()
-                        + " but the activation has " + xs + " (batch 1 or the same batch)");
-            }
             long[] maskShape = new long[xs.dimension()];
             java.util.Arrays.fill(maskShape, 1);
             System.arraycopy(leading, 0, maskShape, 0, leading.length);
-            NDArray keep = Ops.owned(x.getManager(), invert(chosen), new Shape(maskShape)).broadcast(xs);
-            // built from x so that the copy lands in the forward's scope (see patchPositions)
-            NDArray patch = x.zerosLike().add(source.toDevice(x.getDevice(), false).toType(x.getDataType(), false));
-            return x.getNDArrayInternal().where(keep, patch);
+            return patchWhere(x, source, chosen, new Shape(maskShape));
         };
+    }
+
+    /**
+     * x with the source's values where {@code chosen} (laid out as {@code maskShape}, broadcast to
+     * x's shape) is true.
+     */
+    private static NDArray patchWhere(NDArray x, NDArray source, boolean[] chosen, Shape maskShape) {
+        Shape xs = x.getShape();
+        if (!source.getShape().slice(1).equals(xs.slice(1))
+                || (source.getShape().get(0) != 1 && source.getShape().get(0) != xs.get(0))) {
+            throw new IllegalArgumentException("patch source has shape " + source.getShape()
+                    + " but the activation has " + xs + " (batch 1 or the same batch)");
+        }
+        NDArray keep = Ops.owned(x.getManager(), invert(chosen), maskShape).broadcast(xs);
+        // built from x, so that the copy (and the result of where, called on x) land in the
+        // forward's scope rather than in the source's manager
+        NDArray patch = x.zerosLike().add(source.toDevice(x.getDevice(), false).toType(x.getDataType(), false));
+        return x.getNDArrayInternal().where(keep, patch);
     }
 
     /** Replaces the whole activation with a copy of {@code source} (broadcast to its shape). */
