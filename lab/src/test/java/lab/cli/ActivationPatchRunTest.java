@@ -152,6 +152,23 @@ class ActivationPatchRunTest {
         }
     }
 
+    @Test
+    void promptsOfUnequalLengthAreOneErrorNamingTheExampleAndBothTokenLists() throws Exception {
+        Files.writeString(tmp.resolve("c.jsonl"), line("uneven", "When Mary and John went to the store, John gave a drink to",
+                "When Mary and John went to the big store, Mary gave a drink to"));
+        Path run = tmp.resolve("run.json");
+        Files.writeString(run, "{\"name\": \"patch\", \"model\": {\"path\": \"" + Fixtures.dir(MODEL).toAbsolutePath()
+                + "\", \"device\": \"cpu\", \"prepend_bos\": false}, \"data\": {\"corpus\": \"" + tmp.resolve("c.jsonl")
+                + "\"}, \"experiment\": {\"type\": \"activation_patch\", \"direction\": \"clean_to_corrupt\","
+                + " \"granularity\": \"mlp_out\"}, \"metrics\": [\"logit_diff\"], \"seeds\": [0],"
+                + " \"output\": {\"root\": \"" + tmp.resolve("runs") + "\", \"mlflow\": false}}");
+        CliTest.Outcome o = CliTest.harness("run", run.toString());
+        assertTrue(o.code() != 0, o.out());
+        String error = o.err().lines().filter(l -> l.startsWith("harness run: error:")).findFirst().orElse(o.err());
+        assertTrue(error.contains("(id uneven): clean is 23 tokens but corrupt is 27"), error);
+        assertTrue(error.contains("ĠJohn, Ġ, gave") && error.contains("Ġ, b, i, g") && error.contains(" vs "), "both token lists: " + error);
+    }
+
     private static String line(String id, String clean, String corrupt) {
         return "{\"id\": \"" + id + "\", \"clean\": \"" + clean + "\", \"corrupt\": \"" + corrupt
                 + "\", \"target\": \"" + TARGET + "\", \"foil\": \"" + FOIL + "\", \"group\": \"g\"}\n";
