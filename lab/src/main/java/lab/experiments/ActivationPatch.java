@@ -195,6 +195,8 @@ public final class ActivationPatch implements Experiment {
         }
         try (NDManager m = NDManager.newBaseManager(model.device());
              CleanCorruptRuns runs = CleanCorruptRuns.of(model, m, example, cached)) {
+            // AnswerMetrics reads intervened logits against the run it is built on: here, each
+            // unpatched run is the reference of the patches it receives
             Map<Run, AnswerMetrics> receivers = Map.of(
                     Run.CLEAN, new AnswerMetrics(runs.lastLogits(Run.CLEAN), example.target(), example.foil()),
                     Run.CORRUPT, new AnswerMetrics(runs.lastLogits(Run.CORRUPT), example.target(), example.foil()));
