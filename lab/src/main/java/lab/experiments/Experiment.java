@@ -1,6 +1,7 @@
 package lab.experiments;
 
 import java.util.List;
+import lab.experiments.metrics.AnswerMetrics;
 import lab.runtime.HookedTransformer;
 import lab.runtime.ModelConfig;
 
@@ -55,11 +56,23 @@ public interface Experiment {
     }
 
     /**
-     * Metric columns this experiment reports on every row besides the config's metrics (e.g. an
-     * interaction term); summarised and drawn like them. None by default.
+     * Metrics this experiment reports on every row besides the config's {@code metrics} (e.g.
+     * activation patching's patch_score); they are summarised and drawn like the others.
      */
-    default List<String> derivedMetrics() {
+    default List<String> extraMetrics() {
         return List.of();
+    }
+
+    /** The baselines each row carries beside its metrics, the values a reader compares them with. */
+    default List<String> baselines() {
+        return List.of(AnswerMetrics.CLEAN_LOGIT_DIFF);
+    }
+
+    /**
+     * Fails with a clear message if the parameters do not fit the run's examples (e.g. a position
+     * no prompt reaches); called once, before any example runs.
+     */
+    default void check(List<PreparedExample> examples) {
     }
 
     /**

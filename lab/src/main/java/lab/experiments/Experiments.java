@@ -13,7 +13,8 @@ public final class Experiments {
             LogitLens.TYPE, LogitLens::fromParams,
             LogitAttribution.TYPE, LogitAttribution::fromParams,
             CausalTrace.TYPE, CausalTrace::fromParams,
-            HeadsPairZero.TYPE, HeadsPairZero::fromParams));
+            HeadsPairZero.TYPE, HeadsPairZero::fromParams,
+            ActivationPatch.TYPE, ActivationPatch::fromParams));
 
     private Experiments() {
     }

@@ -84,7 +84,7 @@ public final class HeadsPairZero implements Experiment {
     }
 
     @Override
-    public List<String> derivedMetrics() {
+    public List<String> extraMetrics() {
         return List.of(INTERACTION);
     }
 

@@ -164,21 +164,56 @@ public final class Interventions {
                 }
                 chosen[at] = true;
             }
+            long[] maskShape = new long[x.getShape().dimension()];
+            java.util.Arrays.fill(maskShape, 1);
+            maskShape[1] = length;
+            return patchWhere(x, source, chosen, new Shape(maskShape));
+        };
+    }
+
+    /**
+     * Replaces chosen cells of the activation with the source's values there, each batch row with
+     * its own choice, in one {@code where}: the batched form of many per-row {@link #patchPositions}.
+     * The cells are indexed by the activation's leading axes (batch first, e.g. [batch, pos] of a
+     * residual or [batch, pos, head] of hook_z); a chosen cell is replaced whole along the axes after.
+     *
+     * @param source the activation's shape, or batch 1 to draw every row from the same values
+     * @param chosen row-major over {@code leading}; true where the source's value goes in
+     * @param leading the leading axes' sizes, the first being the batch
+     */
+    public static UnaryOperator<NDArray> patchCells(NDArray source, boolean[] chosen, long... leading) {
+        Shape cells = new Shape(leading);
+        if (chosen.length != cells.size()) {
+            throw new IllegalArgumentException(chosen.length + " cell choices for leading axes " + cells);
+        }
+        return x -> {
             Shape xs = x.getShape();
-            if (!source.getShape().slice(1).equals(xs.slice(1))
-                    || (source.getShape().get(0) != 1 && source.getShape().get(0) != xs.get(0))) {
-                throw new IllegalArgumentException("patch source has shape " + source.getShape()
-                        + " but the activation has " + xs + " (batch 1 or the same batch)");
+            if (xs.dimension() < leading.length || !xs.slice(0, leading.length).equals(cells)) {
+                throw new IllegalArgumentException("cell choices cover " + cells + " but the activation has " + xs);
             }
             long[] maskShape = new long[xs.dimension()];
             java.util.Arrays.fill(maskShape, 1);
-            maskShape[1] = length;
-            NDArray keep = Ops.owned(x.getManager(), invert(chosen), new Shape(maskShape)).broadcast(xs);
-            // built from x, so that the copy (and the result of where, called on x) land in the
-            // forward's scope rather than in the source's manager
-            NDArray patch = x.zerosLike().add(source.toDevice(x.getDevice(), false).toType(x.getDataType(), false));
-            return x.getNDArrayInternal().where(keep, patch);
+            System.arraycopy(leading, 0, maskShape, 0, leading.length);
+            return patchWhere(x, source, chosen, new Shape(maskShape));
         };
+    }
+
+    /**
+     * x with the source's values where {@code chosen} (laid out as {@code maskShape}, broadcast to
+     * x's shape) is true.
+     */
+    private static NDArray patchWhere(NDArray x, NDArray source, boolean[] chosen, Shape maskShape) {
+        Shape xs = x.getShape();
+        if (!source.getShape().slice(1).equals(xs.slice(1))
+                || (source.getShape().get(0) != 1 && source.getShape().get(0) != xs.get(0))) {
+            throw new IllegalArgumentException("patch source has shape " + source.getShape()
+                    + " but the activation has " + xs + " (batch 1 or the same batch)");
+        }
+        NDArray keep = Ops.owned(x.getManager(), invert(chosen), maskShape).broadcast(xs);
+        // built from x, so that the copy (and the result of where, called on x) land in the
+        // forward's scope rather than in the source's manager
+        NDArray patch = x.zerosLike().add(source.toDevice(x.getDevice(), false).toType(x.getDataType(), false));
+        return x.getNDArrayInternal().where(keep, patch);
     }
 
     /** Replaces the whole activation with a copy of {@code source} (broadcast to its shape). */

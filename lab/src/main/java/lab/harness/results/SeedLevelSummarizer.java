@@ -107,6 +107,7 @@ public final class SeedLevelSummarizer {
         }
         summaryRows.sort(byCondition(keyColumns).thenComparingInt(r -> metrics.indexOf(r.metric())));
         addSeedNotes(summaryRows, notes);
+        addUndefinedValueNotes(rows, keyColumns, metrics, notes);
         return new Summary(keyColumns, metrics, level, summaryRows, notes);
     }
 
@@ -163,6 +164,28 @@ public final class SeedLevelSummarizer {
         }
         if (rows.stream().anyMatch(r -> r.nSeeds() == 0)) {
             notes.add("Some condition/metric rows have no non-NaN value at all; their mean is null.");
+        }
+    }
+
+    /**
+     * Per metric, how many values were NaN or missing in conditions that have other values (an
+     * example where the metric is undefined, e.g. a score with nothing to normalise by): n_examples
+     * shows fewer values but not why. A condition with no value at all has its own note.
+     */
+    private static void addUndefinedValueNotes(List<ResultRow> rows, List<String> keyColumns, List<String> metrics,
+                                               List<String> notes) {
+        for (String metric : metrics) {
+            Map<List<Object>, long[]> byCondition = new LinkedHashMap<>();
+            for (ResultRow row : rows) {
+                List<Object> key = keyColumns.stream().map(row::get).toList();
+                long[] nanAndValues = byCondition.computeIfAbsent(key, k -> new long[2]);
+                nanAndValues[Double.isNaN(row.getDouble(metric)) ? 0 : 1]++;
+            }
+            long undefined = byCondition.values().stream().filter(c -> c[1] > 0).mapToLong(c -> c[0]).sum();
+            if (undefined > 0) {
+                notes.add(metric + ": " + undefined + " of " + rows.size() + " values are NaN or missing (undefined for"
+                        + " those examples) and were skipped; n_examples counts the values used.");
+            }
         }
     }
 

@@ -60,6 +60,8 @@ public final class ExperimentRunner {
 
     /** As {@link #run(RunConfig)}; {@code started} learns the run directory once its status says RUNNING (battery tasks record it). */
     public Outcome run(RunConfig config, DirectoryListener started) throws IOException {
+        // parameters that fit no model fail here, before a run directory exists
+        Experiment experiment = experimentOf(config);
         Path dir = RunDirectories.create(config.output().root(), config.name(), config.shortHash(), clock);
         config.writeTo(dir.resolve("config.json"));
         RunStatusFile status = RunStatusFile.start(dir, config.hash(), config.name(), clock);
@@ -67,7 +69,7 @@ public final class ExperimentRunner {
         try (RunLog log = new RunLog(dir.resolve("run.log"));
              RunSession session = RunSession.open(dir, config, status, log, clock)) {
             log.info("run %s: %s in %s", config.name(), config.experiment().type(), dir);
-            return runIn(dir, config, session, log, List.of(), 0);
+            return runIn(dir, config, experiment, session, log, List.of(), 0);
         }
     }
 
@@ -84,15 +86,15 @@ public final class ExperimentRunner {
             try (RunSession session = RunSession.resume(dir, config, status, log, clock, plan.keptRows().size())) {
                 log.info("resume %s: %d rows of %d of %d seeds kept", dir, plan.keptRows().size(), plan.seedsDone(),
                         config.seeds().size());
-                return runIn(dir, config, session, log, plan.keptRows(), plan.seedsDone());
+                return runIn(dir, config, experimentOf(config), session, log, plan.keptRows(), plan.seedsDone());
             }
         }
     }
 
-    private Outcome runIn(Path dir, RunConfig config, RunSession session, RunLog log, List<ResultRow> keptRows, int seedsDone)
+    private Outcome runIn(Path dir, RunConfig config, Experiment experiment, RunSession session, RunLog log, List<ResultRow> keptRows, int seedsDone)
             throws IOException {
         try {
-            execute(config, dir, session, log, keptRows, seedsDone);
+            execute(config, experiment, dir, session, log, keptRows, seedsDone);
             session.finish(RunState.FINISHED, null);
             log.info("finished: %s", dir);
             return new Outcome(dir, RunState.FINISHED);
@@ -103,15 +105,19 @@ public final class ExperimentRunner {
         }
     }
 
-    private void execute(RunConfig config, Path dir, RunSession session, RunLog log, List<ResultRow> keptRows, int seedsDone)
-            throws IOException {
-        AnswerSpan span = config.answerSpan();
+    /** The config's experiment, its parameters checked as far as they can be without a model. */
+    private static Experiment experimentOf(RunConfig config) {
         Experiment experiment = Experiments.create(config.experiment().type(), config.experiment().params());
-        if (span == AnswerSpan.FULL && !experiment.scoresAnswerSpans()) {
+        if (config.answerSpan() == AnswerSpan.FULL && !experiment.scoresAnswerSpans()) {
             throw new IllegalArgumentException("experiment.type " + experiment.type() + " with these parameters reads"
                     + " one-token answers only (mean ablation has no means for answer positions); remove \"span\": \"full\","
                     + " or use an experiment (or zero ablation) that scores answer spans");
         }
+        return experiment;
+    }
+
+    private void execute(RunConfig config, Experiment experiment, Path dir, RunSession session, RunLog log,
+                         List<ResultRow> keptRows, int seedsDone) throws IOException {
         HookedTransformer model;
         try (var p = session.phase("load_model")) {
             model = ModelLoader.load(config.model().path(),
@@ -124,6 +130,7 @@ public final class ExperimentRunner {
             try (var p = session.phase("prepare_data")) {
                 examples = prepare(config, m);
             }
+            experiment.check(examples);
             log.info("model %s (%d layers x %d heads) on %s; %d examples", config.model().path(), m.config().nLayers(),
                     m.config().nHeads(), m.device(), examples.size());
             try (var p = session.phase("prepare_experiment")) {
@@ -139,9 +146,9 @@ public final class ExperimentRunner {
             try (var p = session.phase("summarize")) {
                 Summary summary = SeedLevelSummarizer.summarize(recorder.table());
                 SummaryWriter.write(summary, dir);
-                List<String> drawn = new ArrayList<>(metrics);
-                drawn.addAll(experiment.derivedMetrics());
-                List<HeatmapData> maps = HeatmapAssembler.assemble(summary, experiment.maps(), drawn);
+                summary.notes().forEach(note -> log.info("summary: %s", note));
+                List<HeatmapData> maps = HeatmapAssembler.assemble(summary, experiment.maps(),
+                        ResultsSchemas.reportedMetrics(experiment, metrics));
                 RunFigures.write(dir, dir.getFileName().toString(), reportMetadata(config, m), summary, maps,
                         TopEffects.rank(recorder.table(), summary, metrics, TopEffects.SHOWN));
                 session.logSummary(summary, recorder.table());

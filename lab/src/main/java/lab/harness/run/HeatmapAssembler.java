@@ -19,7 +19,8 @@ import lab.viz.ValueSign;
 /**
  * Turns a run's summary into heatmaps: for each 2-D map an experiment declares (e.g. layer x
  * head), one map per metric and per value of the other condition columns (e.g. per scale), each
- * cell the across-seed mean.
+ * cell the across-seed mean. A map with no value at all (a metric that facet does not measure) is
+ * left out; axis values show the experiment's labels where it gives them (e.g. a position's token).
  */
 final class HeatmapAssembler {
 
@@ -29,6 +30,7 @@ final class HeatmapAssembler {
     /** Name of the derived map of logit_diff minus clean_logit_diff: the intervention's effect, white where none. */
     static final String LOGIT_DIFF_CHANGE = "logit_diff change";
 
+    /** Maps with no value at all (e.g. a metric the asymmetry rows of a patching run leave NaN) are left out. */
     static List<HeatmapData> assemble(Summary summary, List<MapAxes> maps, List<String> metrics) {
         List<SummaryRow> rows = withLogitDiffChange(summary.rows(), metrics);
         List<String> drawn = new ArrayList<>(metrics);
@@ -48,7 +50,11 @@ final class HeatmapAssembler {
                         byFacet.computeIfAbsent(facet, k -> new ArrayList<>()).add(row);
                     }
                 }
-                byFacet.forEach((facet, facetRows) -> out.add(map(axes, metric, facet, facetRows)));
+                byFacet.forEach((facet, facetRows) -> {
+                    if (facetRows.stream().anyMatch(r -> !Double.isNaN(r.mean()))) {
+                        out.add(map(axes, metric, facet, facetRows));
+                    }
+                });
             }
         }
         return out;

@@ -3,11 +3,10 @@ package lab.harness.run;
 import java.util.List;
 import lab.experiments.ConditionColumn;
 import lab.experiments.Experiment;
-import lab.experiments.metrics.AnswerMetrics;
 import lab.harness.results.ColumnType;
 import lab.harness.results.ResultsSchema;
 
-/** The results table of an experiment: identity columns, its condition columns, the metrics (the config's, then the experiment's own), the clean baseline. */
+/** The results table of an experiment: identity columns, its condition columns, the metrics, its baselines. */
 final class ResultsSchemas {
 
     private ResultsSchemas() {
@@ -22,9 +21,15 @@ final class ResultsSchemas {
                 case STRING -> ColumnType.STRING;
             });
         }
-        metrics.forEach(b::metric);
-        experiment.derivedMetrics().forEach(b::metric);
-        b.baseline(AnswerMetrics.CLEAN_LOGIT_DIFF);
+        reportedMetrics(experiment, metrics).forEach(b::metric);
+        experiment.baselines().forEach(b::baseline);
         return b.build();
+    }
+
+    /** The config's metrics followed by those the experiment always reports. */
+    static List<String> reportedMetrics(Experiment experiment, List<String> metrics) {
+        List<String> all = new java.util.ArrayList<>(metrics);
+        experiment.extraMetrics().stream().filter(m -> !all.contains(m)).forEach(all::add);
+        return all;
     }
 }

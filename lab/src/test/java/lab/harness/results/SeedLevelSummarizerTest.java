@@ -91,6 +91,9 @@ class SeedLevelSummarizerTest {
 
         assertTrue(s.notes().stream().anyMatch(n -> n.contains("only one seed")), s.notes().toString());
         assertTrue(s.notes().stream().anyMatch(n -> n.contains("no non-NaN value")), s.notes().toString());
+        // undefined values counted where the condition has others: layer 1's all-NaN kl is the note above
+        assertTrue(s.notes().stream().anyMatch(n -> n.startsWith("logit_diff: 1 of 8 values are NaN")), s.notes().toString());
+        assertTrue(s.notes().stream().anyMatch(n -> n.startsWith("kl: 3 of 8 values are NaN")), s.notes().toString());
     }
 
     @Test
