@@ -136,10 +136,14 @@ public final class ActivationPatch implements Experiment {
     @Override
     public List<MapAxes> maps() {
         if (!granularity.perHead()) {
-            return List.of(new MapAxes("layer", "position", List.of("direction")).labelled("position", positionLabels));
+            return List.of(labelled(new MapAxes("layer", "position", List.of("direction"))));
         }
-        return List.of(perPosition ? new MapAxes("layer", "position", List.of("direction", "head")).labelled("position", positionLabels)
+        return List.of(perPosition ? labelled(new MapAxes("layer", "position", List.of("direction", "head")))
                 : new MapAxes("layer", "head", List.of("direction")));
+    }
+
+    private MapAxes labelled(MapAxes byPosition) {
+        return positionLabels.isEmpty() ? byPosition : byPosition.labelled("position", positionLabels);
     }
 
     @Override
