@@ -15,15 +15,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every fixture family against the logits, hidden states, attention patterns and intervention
- * results that HF transformers computed (shared/fixtures/hf/README.md), to 1e-4 of the largest
- * magnitude.
+ * results that HF transformers computed (shared/fixtures/hf/README.md), relative to the largest
+ * magnitude: 1e-4 on the {@code *-tiny} fixtures, 1e-5 on the {@code *-sharp} ones, whose peaked
+ * attention and large activations make small slips (tanh GELU for exact, a wrong scale) show.
  */
 class HfParityTest {
 
-    private static final double TOLERANCE = 1e-4;
-
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny"})
+    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny",
+        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp"})
     void logitsHiddenStatesAndPatternsMatchHf(String name) {
         JsonNode ref = Fixtures.referenceJson(name);
         try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
@@ -51,7 +51,8 @@ class HfParityTest {
 
     /** All L*H single-head ablations in one batch: row l*H+h zeroes head h of layer l. */
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny"})
+    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny",
+        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp"})
     void zeroingOneHeadPerRowMatchesHf(String name) {
         JsonNode ref = Fixtures.referenceJson(name);
         try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
@@ -80,7 +81,8 @@ class HfParityTest {
 
     /** Clean into corrupt through per-row hooks on the full forward. */
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny"})
+    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny",
+        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp"})
     void residualPatchingCleanIntoCorruptMatchesHf(String name) {
         JsonNode ref = Fixtures.referenceJson(name);
         try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
@@ -109,7 +111,8 @@ class HfParityTest {
 
     /** Corrupt into clean by starting the forward at layer l from a patched residual. */
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny"})
+    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny",
+        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp"})
     void residualPatchingCorruptIntoCleanFromStartLayerMatchesHf(String name) {
         JsonNode ref = Fixtures.referenceJson(name);
         try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
@@ -137,8 +140,9 @@ class HfParityTest {
     }
 
     private static void assertClose(NDArray actual, NDArray expected, String what) {
+        double tolerance = Fixtures.tolerance(what.substring(0, what.indexOf(' ')));
         double err = Fixtures.relativeError(actual, expected);
-        assertTrue(err <= TOLERANCE, what + ": relative error " + err + " > " + TOLERANCE);
+        assertTrue(err <= tolerance, what + ": relative error " + err + " > " + tolerance);
         assertEquals(expected.getShape(), actual.getShape(), what);
     }
 }
