@@ -62,10 +62,12 @@ class HeadsZeroTest {
     /**
      * On the sharp fixtures the ablations are large (kl and p_drop well above any absolute slack,
      * top tokens flip), so each metric is checked against one computed here, independently of
-     * AnswerMetrics, from HF's clean and head-zeroed logits, to a tolerance relative to its value.
+     * AnswerMetrics, from HF's clean and head-zeroed (scale 0) or head-halved (scale 0.5) logits, to a
+     * tolerance relative to its value.
      */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp",
+        "qwen2-sharp", "mistral-sharp"})
     void metricsOfLargeAblationsMatchThoseComputedFromHfLogits(String name) throws Exception {
         try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> ref = Fixtures.referenceTensors(m, name);
@@ -74,11 +76,12 @@ class HeadsZeroTest {
             int target = argMax(cleanLast);
             int foil = secondBest(cleanLast, target);
             List<Object[]> rows = new ArrayList<>();
-            HeadsZero.fromParams(new ObjectMapper().readTree("{\"scales\": [0.0], \"batch_size\": 4}")).run(model,
+            HeadsZero.fromParams(new ObjectMapper().readTree("{\"scales\": [0.0, 0.5], \"batch_size\": 5}")).run(model,
                     new PreparedExample("p0", "g", ids, ids, target, foil), METRICS,
                     (c, v, b) -> rows.add(new Object[] {c, v}));
-            NDArray ablated = ref.get("p0.head_zero_last_logits");
-            assertEquals(model.config().nLayers() * model.config().nHeads(), rows.size());
+            NDArray zeroed = ref.get("p0.head_zero_last_logits");
+            NDArray halved = ref.get("p0.head_half_last_logits");
+            assertEquals(model.config().nLayers() * model.config().nHeads() * 2, rows.size());
             double[] pClean = softmax(cleanLast);
             double maxKl = 0;
             double maxPDrop = 0;
@@ -89,7 +92,8 @@ class HeadsZeroTest {
                 @SuppressWarnings("unchecked") Map<String, Double> v = (Map<String, Double>) row[1];
                 int l = (Integer) c.get("layer");
                 int h = (Integer) c.get("head");
-                float[] hf = ablated.get(l, h).toFloatArray();
+                double scale = (Double) c.get("scale");
+                float[] hf = (scale == 0.0 ? zeroed : halved).get(l, h).toFloatArray();
                 double[] pAblated = softmax(hf);
                 double kl = 0;
                 double reverseKl = 0;
@@ -100,7 +104,7 @@ class HeadsZeroTest {
                 double pDrop = pClean[target] - pAblated[target];
                 double logitDiff = (double) hf[target] - hf[foil];
                 double flip = argMax(hf) == target ? 0.0 : 1.0;
-                String where = name + " layer " + l + " head " + h;
+                String where = name + " layer " + l + " head " + h + " scale " + scale;
                 assertRelative(logitDiff, v.get(AnswerMetrics.LOGIT_DIFF), where + " logit_diff");
                 assertRelative(kl, v.get(AnswerMetrics.KL), where + " kl (clean || ablated)");
                 assertRelative(pDrop, v.get(AnswerMetrics.P_DROP), where + " p_drop");

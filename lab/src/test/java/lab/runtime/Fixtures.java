@@ -20,8 +20,6 @@ public final class Fixtures {
 
     public static final Path ROOT = Path.of("src/test/resources/fixtures/hf");
     public static final String[] MODELS = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny"};
-    /** The same families at initializer range 0.15: peaked attention, large activations. */
-    public static final String[] SHARP = {"gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp"};
 
     private Fixtures() {
     }

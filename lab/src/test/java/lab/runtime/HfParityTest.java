@@ -23,7 +23,7 @@ class HfParityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny",
-        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp"})
+        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp", "qwen2-sharp", "mistral-sharp"})
     void logitsHiddenStatesAndPatternsMatchHf(String name) {
         JsonNode ref = Fixtures.referenceJson(name);
         try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
@@ -52,11 +52,24 @@ class HfParityTest {
     /** All L*H single-head ablations in one batch: row l*H+h zeroes head h of layer l. */
     @ParameterizedTest
     @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny",
-        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp"})
+        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp", "qwen2-sharp", "mistral-sharp"})
     void zeroingOneHeadPerRowMatchesHf(String name) {
+        oneHeadPerRowMatchesHf(name, "p0.head_zero_last_logits", Interventions::zeroHead);
+    }
+
+    /** The same with each head's output halved rather than zeroed (a scale other than 0 and 1). */
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny",
+        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp", "qwen2-sharp", "mistral-sharp"})
+    void halvingOneHeadPerRowMatchesHf(String name) {
+        oneHeadPerRowMatchesHf(name, "p0.head_half_last_logits", h -> Interventions.scaleHeads(2, Map.of(h, 0.5)));
+    }
+
+    private static void oneHeadPerRowMatchesHf(String name, String tensor,
+                                               java.util.function.IntFunction<java.util.function.UnaryOperator<NDArray>> onHead) {
         JsonNode ref = Fixtures.referenceJson(name);
         try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
-            NDArray expected = Fixtures.referenceTensors(m, name).get("p0.head_zero_last_logits");
+            NDArray expected = Fixtures.referenceTensors(m, name).get(tensor);
             int layers = model.config().nLayers();
             int heads = model.config().nHeads();
             long[] ids = Fixtures.ids(ref.get("prompts").get(0).get("ids"));
@@ -66,23 +79,22 @@ class HfParityTest {
                 for (int h = 0; h < heads; h++) {
                     int row = l * heads + h;
                     batch[row] = ids;
-                    hooks.add(Hook.replacingRows("blocks." + l + ".attn.hook_z", new int[] {row},
-                            Interventions.zeroHead(h)));
+                    hooks.add(Hook.replacingRows("blocks." + l + ".attn.hook_z", new int[] {row}, onHead.apply(h)));
                 }
             }
             NDArray last = model.run(m, model.tokens(m, batch),
                     RunOptions.defaults().withHooks(Hooks.of(hooks)).unembedOnly(-1)).output();
-            assertClose(last.reshape(layers, heads, -1), expected, name + " head_zero_last_logits");
-            // the ablations must change something, or the comparison above proves little
+            assertClose(last.reshape(layers, heads, -1), expected, name + " " + tensor);
+            // the interventions must change something, or the comparison above proves little
             NDArray clean = model.logits(m, model.tokens(m, ids)).get(new NDIndex("0, -1"));
-            assertTrue(Fixtures.relativeError(last.get(0, 0), clean) > 1e-3, "zeroing a head changed nothing");
+            assertTrue(Fixtures.relativeError(last.get(0, 0), clean) > 1e-3, "intervening on a head changed nothing");
         }
     }
 
     /** Clean into corrupt through per-row hooks on the full forward. */
     @ParameterizedTest
     @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny",
-        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp"})
+        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp", "qwen2-sharp", "mistral-sharp"})
     void residualPatchingCleanIntoCorruptMatchesHf(String name) {
         JsonNode ref = Fixtures.referenceJson(name);
         try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
@@ -112,7 +124,7 @@ class HfParityTest {
     /** Corrupt into clean by starting the forward at layer l from a patched residual. */
     @ParameterizedTest
     @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny",
-        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp"})
+        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp", "qwen2-sharp", "mistral-sharp"})
     void residualPatchingCorruptIntoCleanFromStartLayerMatchesHf(String name) {
         JsonNode ref = Fixtures.referenceJson(name);
         try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
