@@ -78,7 +78,7 @@ class HeadsZeroTest {
             List<Object[]> rows = new ArrayList<>();
             HeadsZero.fromParams(new ObjectMapper().readTree("{\"scales\": [0.0, 0.5], \"batch_size\": 5}")).run(model,
                     new PreparedExample("p0", "g", ids, ids, target, foil), METRICS,
-                    (c, v, b) -> rows.add(new Object[] {c, v}));
+                    (c, v, b) -> rows.add(new Object[] {c, v, b}));
             NDArray zeroed = ref.get("p0.head_zero_last_logits");
             NDArray halved = ref.get("p0.head_half_last_logits");
             assertEquals(model.config().nLayers() * model.config().nHeads() * 2, rows.size());
@@ -90,6 +90,9 @@ class HeadsZeroTest {
             for (Object[] row : rows) {
                 @SuppressWarnings("unchecked") Map<String, Object> c = (Map<String, Object>) row[0];
                 @SuppressWarnings("unchecked") Map<String, Double> v = (Map<String, Double>) row[1];
+                @SuppressWarnings("unchecked") Map<String, Double> baseline = (Map<String, Double>) row[2];
+                assertRelative((double) cleanLast[target] - cleanLast[foil], baseline.get(AnswerMetrics.CLEAN_LOGIT_DIFF),
+                        name + " clean_logit_diff");
                 int l = (Integer) c.get("layer");
                 int h = (Integer) c.get("head");
                 double scale = (Double) c.get("scale");
