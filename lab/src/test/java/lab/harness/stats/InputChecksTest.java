@@ -24,6 +24,13 @@ class InputChecksTest {
             assertThrows(IllegalArgumentException.class, () -> PairedBootstrap.meanDifference(PAIRS, 10, level, 0));
         }
         assertThrows(IllegalArgumentException.class, () -> StudentT.quantile(0.5, 0));
+        // refused by the check itself, not later by whatever the level flows into
+        for (double level : new double[] {0.0, 1.0}) {
+            var single = assertThrows(IllegalArgumentException.class, () -> MeanConfidenceInterval.of(new double[] {1}, level));
+            assertTrue(single.getMessage().contains("confidence level must be in (0, 1)"), single.getMessage());
+            var critical = assertThrows(IllegalArgumentException.class, () -> StudentT.twoSidedCritical(level, 3));
+            assertTrue(critical.getMessage().contains("confidence level must be in (0, 1), was " + level), critical.getMessage());
+        }
     }
 
     @Test
