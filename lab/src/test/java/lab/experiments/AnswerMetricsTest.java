@@ -52,4 +52,30 @@ class AnswerMetricsTest {
         assertFalse(AnswerMetrics.isNonNegative("logit_diff change"));
         assertFalse(AnswerMetrics.isNonNegative("a metric added later"), "unknown metrics stay signed");
     }
+
+    /** The clean baseline, computed by hand: logit(target) - logit(foil). */
+    @Test
+    void cleanLogitDiffIsTargetMinusFoil() {
+        assertEquals(2.5, new AnswerMetrics(new float[] {0f, 4f, 1.5f}, 1, 2).cleanLogitDiff(), 0.0);
+        assertEquals(-2.5, new AnswerMetrics(new float[] {0f, 4f, 1.5f}, 2, 1).cleanLogitDiff(), 0.0);
+    }
+
+    /** Ties for the top token go to the lowest id, as torch.argmax does. */
+    @Test
+    void topTokenTiesGoToTheLowestId() {
+        AnswerMetrics m = new AnswerMetrics(new float[] {5f, 5f, 1f}, 0, 2);
+        assertEquals(0.0, m.value(AnswerMetrics.ACC_FLIP_RATE, new float[] {5f, 4f, 1f}));
+        assertEquals(1.0, m.value(AnswerMetrics.ACC_FLIP_RATE, new float[] {4f, 5f, 1f}));
+    }
+
+    /** A token masked out (logit -inf) in both runs adds nothing to kl, rather than 0 * -inf = NaN. */
+    @Test
+    void klIgnoresTokensTheCleanRunGivesNoProbability() {
+        float inf = Float.NEGATIVE_INFINITY;
+        AnswerMetrics m = new AnswerMetrics(new float[] {inf, 1f, 2f}, 2, 1);
+        double p1 = Math.exp(1) / (Math.exp(1) + Math.exp(2));
+        double p2 = 1 - p1;
+        double expected = p1 * Math.log(p1 / p2) + p2 * Math.log(p2 / p1);
+        assertEquals(expected, m.value(AnswerMetrics.KL, new float[] {inf, 2f, 1f}), 1e-12);
+    }
 }

@@ -15,15 +15,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every fixture family against the logits, hidden states, attention patterns and intervention
- * results that HF transformers computed (shared/fixtures/hf/README.md), to 1e-4 of the largest
- * magnitude.
+ * results that HF transformers computed (shared/fixtures/hf/README.md), relative to the largest
+ * magnitude: 1e-4 on the {@code *-tiny} fixtures, 1e-5 on the {@code *-sharp} ones, whose peaked
+ * attention and large activations make small slips (tanh GELU for exact, a wrong scale) show.
  */
 class HfParityTest {
 
-    private static final double TOLERANCE = 1e-4;
-
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny"})
+    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny",
+        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp", "qwen2-sharp", "mistral-sharp"})
     void logitsHiddenStatesAndPatternsMatchHf(String name) {
         JsonNode ref = Fixtures.referenceJson(name);
         try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
@@ -51,11 +51,25 @@ class HfParityTest {
 
     /** All L*H single-head ablations in one batch: row l*H+h zeroes head h of layer l. */
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny"})
+    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny",
+        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp", "qwen2-sharp", "mistral-sharp"})
     void zeroingOneHeadPerRowMatchesHf(String name) {
+        oneHeadPerRowMatchesHf(name, "p0.head_zero_last_logits", Interventions::zeroHead);
+    }
+
+    /** The same with each head's output halved rather than zeroed (a scale other than 0 and 1). */
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny",
+        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp", "qwen2-sharp", "mistral-sharp"})
+    void halvingOneHeadPerRowMatchesHf(String name) {
+        oneHeadPerRowMatchesHf(name, "p0.head_half_last_logits", h -> Interventions.scaleHeads(2, Map.of(h, 0.5)));
+    }
+
+    private static void oneHeadPerRowMatchesHf(String name, String tensor,
+                                               java.util.function.IntFunction<java.util.function.UnaryOperator<NDArray>> onHead) {
         JsonNode ref = Fixtures.referenceJson(name);
         try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
-            NDArray expected = Fixtures.referenceTensors(m, name).get("p0.head_zero_last_logits");
+            NDArray expected = Fixtures.referenceTensors(m, name).get(tensor);
             int layers = model.config().nLayers();
             int heads = model.config().nHeads();
             long[] ids = Fixtures.ids(ref.get("prompts").get(0).get("ids"));
@@ -65,22 +79,22 @@ class HfParityTest {
                 for (int h = 0; h < heads; h++) {
                     int row = l * heads + h;
                     batch[row] = ids;
-                    hooks.add(Hook.replacingRows("blocks." + l + ".attn.hook_z", new int[] {row},
-                            Interventions.zeroHead(h)));
+                    hooks.add(Hook.replacingRows("blocks." + l + ".attn.hook_z", new int[] {row}, onHead.apply(h)));
                 }
             }
             NDArray last = model.run(m, model.tokens(m, batch),
                     RunOptions.defaults().withHooks(Hooks.of(hooks)).unembedOnly(-1)).output();
-            assertClose(last.reshape(layers, heads, -1), expected, name + " head_zero_last_logits");
-            // the ablations must change something, or the comparison above proves little
+            assertClose(last.reshape(layers, heads, -1), expected, name + " " + tensor);
+            // the interventions must change something, or the comparison above proves little
             NDArray clean = model.logits(m, model.tokens(m, ids)).get(new NDIndex("0, -1"));
-            assertTrue(Fixtures.relativeError(last.get(0, 0), clean) > 1e-3, "zeroing a head changed nothing");
+            assertTrue(Fixtures.relativeError(last.get(0, 0), clean) > 1e-3, "intervening on a head changed nothing");
         }
     }
 
     /** Clean into corrupt through per-row hooks on the full forward. */
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny"})
+    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny",
+        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp", "qwen2-sharp", "mistral-sharp"})
     void residualPatchingCleanIntoCorruptMatchesHf(String name) {
         JsonNode ref = Fixtures.referenceJson(name);
         try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
@@ -109,7 +123,8 @@ class HfParityTest {
 
     /** Corrupt into clean by starting the forward at layer l from a patched residual. */
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny"})
+    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny",
+        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp", "qwen2-sharp", "mistral-sharp"})
     void residualPatchingCorruptIntoCleanFromStartLayerMatchesHf(String name) {
         JsonNode ref = Fixtures.referenceJson(name);
         try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
@@ -137,8 +152,9 @@ class HfParityTest {
     }
 
     private static void assertClose(NDArray actual, NDArray expected, String what) {
+        double tolerance = Fixtures.tolerance(what.substring(0, what.indexOf(' ')));
         double err = Fixtures.relativeError(actual, expected);
-        assertTrue(err <= TOLERANCE, what + ": relative error " + err + " > " + TOLERANCE);
+        assertTrue(err <= tolerance, what + ": relative error " + err + " > " + tolerance);
         assertEquals(expected.getShape(), actual.getShape(), what);
     }
 }

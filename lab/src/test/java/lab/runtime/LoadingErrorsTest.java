@@ -181,6 +181,46 @@ class LoadingErrorsTest {
         }
     }
 
+    /** Scaled rotary (yarn, linear, ...) would give wrong logits quietly: refused, in either spelling. */
+    @Test
+    void unsupportedRopeTypeIsRefused() throws IOException {
+        for (String fixture : new String[] {"llama-tiny", "pythia-tiny"}) {
+            Path dir = copyOf(fixture);
+            Path config = dir.resolve("config.json");
+            String original = Files.readString(config);
+            Files.writeString(config, original.replace("\"rope_type\": \"default\"", "\"rope_type\": \"yarn\""));
+            assertMentions(failure(dir), "config.json", "rope_type 'yarn' is not supported", "'default'");
+            // the older spelling: rope_scaling with "type"
+            Files.writeString(config, original.replace("\"rope_type\": \"default\"", "\"rope_theta_unused\": 0")
+                    .replaceFirst("\\{", "{\"rope_scaling\": {\"type\": \"linear\", \"factor\": 2.0},"));
+            assertMentions(failure(dir), "config.json", "rope_type 'linear' is not supported");
+        }
+    }
+
+    @Test
+    void qwen2SlidingWindowIsRefused() throws IOException {
+        Path dir = copyOf("qwen2-sharp");
+        Path config = dir.resolve("config.json");
+        String original = Files.readString(config);
+        assertTrue(original.contains("\"use_sliding_window\": false"), "the fixture states it");
+        Files.writeString(config, original.replace("\"use_sliding_window\": false", "\"use_sliding_window\": true"));
+        assertMentions(failure(dir), "config.json", "use_sliding_window=true is not supported", "qwen2");
+    }
+
+    @Test
+    void gateProjectionBiasIsRefused() throws IOException {
+        Path dir = copyOf("llama-tiny");
+        Path weights = dir.resolve("model.safetensors");
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDList all = NDList.decode(m, Files.readAllBytes(weights));
+            NDArray bias = m.zeros(new ai.djl.ndarray.types.Shape(128));
+            bias.setName("model.layers.0.mlp.gate_proj.bias");
+            all.add(bias);
+            write(weights, all);
+        }
+        assertMentions(failure(dir), "mlp.gate_proj", "mlp_bias=true", "not supported");
+    }
+
     private static void rewriteWithout(Path file, String dropped) throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
             NDList all = NDList.decode(m, Files.readAllBytes(file));

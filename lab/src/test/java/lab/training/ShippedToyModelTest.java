@@ -120,14 +120,23 @@ class ShippedToyModelTest {
                 }
             }
         }
-        double best = 0;
-        for (int l = 1; l < layers; l++) {
+        for (int l = 0; l < layers; l++) {
             for (int h = 0; h < heads; h++) {
-                best = Math.max(best, score[l][h] / queries);
+                score[l][h] /= queries;
             }
         }
-        assertTrue(best >= 0.5, "best induction score in layers >= 1: " + best);
-        assertTrue(loss / predicted <= 1.0, "second-repeat loss " + loss / predicted);
+        String scores = java.util.Arrays.deepToString(score);
+        // the card (200 sequences of its own): L1H2 0.963, L1H3 0.913, L1H0 0.890, L1H1 0.071, layer 0 <= 0.01;
+        // measured here (40 fresh sequences): 0.959, 0.905, 0.899, 0.082, <= 0.012
+        assertEquals(0.963, score[1][2], 0.03, "L1H2, the card's best induction head: " + scores);
+        for (int h = 0; h < heads; h++) {
+            assertTrue(score[1][2] >= score[1][h], "L1H2 is not the best head: " + scores);
+            assertTrue(score[0][h] < 0.05, "layer 0 attends to the induction target: " + scores);
+        }
+        assertTrue(score[1][0] > 0.8 && score[1][3] > 0.8, "L1H0 and L1H3 (card 0.890, 0.913): " + scores);
+        assertTrue(score[1][1] < 0.2, "L1H1 is the IOI head, not an induction head (card 0.071): " + scores);
+        // card 0.085 nats, measured here 0.073
+        assertTrue(loss / predicted <= 0.15, "second-repeat loss " + loss / predicted);
     }
 
     /**
@@ -157,7 +166,8 @@ class ShippedToyModelTest {
             correct += top1(prompt) == model.tokenizer().singleToken(a, "answer") ? 1 : 0;
         }
         double measured = (double) correct / n;
-        assertTrue(Math.abs(measured - onCard) < 0.1, "independent " + measured + " vs card " + onCard);
+        // card 0.9875 on 400 prompts, measured here 0.99 on 200
+        assertTrue(Math.abs(measured - onCard) < 0.03, "independent " + measured + " vs card " + onCard);
         assertTrue(measured >= ToyClaims.MIN_IOI_ACCURACY, correct + " of " + n);
     }
 
@@ -174,7 +184,8 @@ class ShippedToyModelTest {
             correct += top1("People in " + country + " speak") == model.tokenizer().singleToken(c.get("language").asText(), "language") ? 1 : 0;
             n += 2;
         }
-        assertTrue(correct >= 0.95 * n, correct + " of " + n);
+        // the card claims 100% on 720 prompts
+        assertTrue(correct >= 0.99 * n, correct + " of " + n);
     }
 
     @Test

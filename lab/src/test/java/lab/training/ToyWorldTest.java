@@ -77,7 +77,9 @@ class ToyWorldTest {
             for (int id : w.vocabulary().encode(p.prompt() + " " + p.answer())) {
                 assertTrue(!heldIds.contains(id), p.prompt());
             }
-            assertTrue(p.template() < w.trainTemplates().size());
+            assertTrue(templatePattern(w.trainTemplates().get(p.template())).matcher(words(p.prompt())).matches(),
+                    p.prompt() + " is not training template " + p.template());
+            assertTrue(heldOut(w).stream().noneMatch(t -> t.matcher(words(p.prompt())).matches()), p.prompt());
         }
         IoiFillerTask filler = new IoiFillerTask(w.ioiSlotWords(), w.ioiFillerWords());
         IoiTask anyWords = new IoiTask(w.ioiSlotWords(), w.trainTemplates(), w.places(), w.objects());
@@ -86,9 +88,96 @@ class ToyWorldTest {
                 for (int id : w.vocabulary().encode(p.prompt() + " " + p.answer())) {
                     assertTrue(!heldIds.contains(id), p.prompt());
                 }
-                assertTrue(!w.heldOutTemplates().contains(p.prompt()));
+                assertTrue(heldOut(w).stream().noneMatch(t -> t.matcher(words(p.prompt())).matches()),
+                        "a held-out template: " + p.prompt());
             }
         }
+    }
+
+    /**
+     * On what the trainer really reads (TrainingStream's batches, decoded into documents): no
+     * document is a held-out template, no IOI sentence holds a held-out name, and a held-out name
+     * only ever appears as single-name copying (the one name of its document, and its answer) or
+     * as a random word of an induction sequence.
+     */
+    @Test
+    void trainingStreamKeepsHeldOutNamesAndTemplatesOutOfIoiSentences() {
+        ToyWorld w = ToyWorld.generate(TOY.world(), TOY.seed());
+        TrainingStream stream = new TrainingStream(w, TOY);
+        List<java.util.regex.Pattern> train = w.trainTemplates().stream().map(t -> withAnswer(templatePattern(t))).toList();
+        List<java.util.regex.Pattern> held = heldOut(w).stream().map(ToyWorldTest::withAnswer).toList();
+        Set<String> heldNames = new HashSet<>(w.heldOutNames());
+        Set<String> names = new HashSet<>(WordLists.NAMES);
+        int ioiSentences = 0;
+        int heldOutNameDocuments = 0;
+        for (long step = 0; step < 150; step++) {
+            for (long[] row : stream.batch(step, TOY.optimizer().batchSize())) {
+                List<List<String>> documents = new ArrayList<>();
+                List<String> current = new ArrayList<>();
+                for (long id : row) {
+                    if (id == Vocabulary.BOS_ID) {
+                        documents.add(current);
+                        current = new ArrayList<>();
+                    } else {
+                        current.add(w.vocabulary().word((int) id));
+                    }
+                }
+                // the row's last document may be cut off; every earlier one is whole
+                for (List<String> doc : documents) {
+                    String text = String.join(" ", doc);
+                    assertTrue(held.stream().noneMatch(t -> t.matcher(text).matches()), "a held-out template in training: " + text);
+                    if (train.stream().anyMatch(t -> t.matcher(text).matches())) {
+                        ioiSentences++;
+                        assertTrue(doc.stream().noneMatch(heldNames::contains), "a held-out name in an IOI sentence: " + text);
+                    }
+                    List<String> heldHere = doc.stream().filter(heldNames::contains).distinct().toList();
+                    if (!heldHere.isEmpty() && !isInduction(doc)) {
+                        heldOutNameDocuments++;
+                        String name = heldHere.get(0);
+                        assertEquals(List.of(name), doc.stream().filter(names::contains).distinct().toList(), text);
+                        assertEquals(name, doc.get(doc.size() - 1), "a held-out name that is not the copied answer: " + text);
+                        assertEquals("to", doc.get(doc.size() - 2), text);
+                    }
+                }
+            }
+        }
+        // the checks above saw what they check
+        assertTrue(ioiSentences > 100, ioiSentences + " IOI sentences in training templates");
+        assertTrue(heldOutNameDocuments > 20, heldOutNameDocuments + " documents with a held-out name");
+    }
+
+    /** Ends in a repeated span of at least 3 words, as every induction sequence does. */
+    private static boolean isInduction(List<String> doc) {
+        for (int period = 3; 2 * period <= doc.size(); period++) {
+            int start = doc.size() - 2 * period;
+            if (doc.subList(start, start + period).equals(doc.subList(start + period, doc.size()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The words of a filled-in template joined by single spaces, as the vocabulary splits them. */
+    private static String words(String text) {
+        return String.join(" ", ToyWorld.words(text));
+    }
+
+    /** A template's words, each slot ({A}, {place}, ...) standing for any one word. */
+    private static java.util.regex.Pattern templatePattern(String template) {
+        String marked = template.replaceAll("\\{\\w+}", "SLOTMARK");
+        List<String> parts = new ArrayList<>();
+        for (String word : ToyWorld.words(marked)) {
+            parts.add(word.equals("SLOTMARK") ? "\\S+" : java.util.regex.Pattern.quote(word));
+        }
+        return java.util.regex.Pattern.compile(String.join(" ", parts));
+    }
+
+    private static java.util.regex.Pattern withAnswer(java.util.regex.Pattern prompt) {
+        return java.util.regex.Pattern.compile(prompt.pattern() + " \\S+");
+    }
+
+    private static List<java.util.regex.Pattern> heldOut(ToyWorld w) {
+        return w.heldOutTemplates().stream().map(ToyWorldTest::templatePattern).toList();
     }
 
     @Test

@@ -57,8 +57,15 @@ class ProfilerTest {
             assertTrue(samples.get(i).tMs() >= samples.get(i - 1).tMs());
         }
         ProfileSample last = samples.get(samples.size() - 1);
-        assertTrue(last.rssBytes() > 32L << 20, "rss " + last.rssBytes());
-        assertTrue(last.systemAvailableBytes() > 0);
+        // the process's resident memory and the machine's available memory, against readings of
+        // /proc taken independently just after (Linux, where CI runs); any positive number would
+        // pass a bound like "rss > 32 MB" in a JVM with libtorch loaded
+        if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            long rss = procKb("/proc/self/status", "VmRSS:") * 1024;
+            assertEquals(rss, last.rssBytes(), 0.2 * rss, "rss sampled vs /proc/self/status");
+            long available = procKb("/proc/meminfo", "MemAvailable:") * 1024;
+            assertEquals(available, last.systemAvailableBytes(), 0.2 * available, "available memory vs /proc/meminfo");
+        }
         assertNull(last.gpuUsedBytes());
         assertTrue(samples.stream().anyMatch(s -> s.processCpuPercent() > 20), samples.toString());
 
@@ -85,7 +92,16 @@ class ProfilerTest {
         assertTrue(json.get("gpu_note").asText().startsWith("GPU memory not sampled: the run is on cpu"));
         assertFalse(json.has("gpu_device"));
         assertTrue(json.get("wall_ms").asLong() >= phases.get(0).wallMs() + phases.get(1).wallMs());
-        assertEquals(32 << 20, held.length);
+        java.lang.ref.Reference.reachabilityFence(held);
+    }
+
+    private static long procKb(String file, String key) throws IOException {
+        for (String line : Files.readAllLines(Path.of(file))) {
+            if (line.startsWith(key)) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new AssertionError("no " + key + " in " + file);
     }
 
     @Test

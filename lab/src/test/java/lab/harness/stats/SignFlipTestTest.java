@@ -32,6 +32,14 @@ class SignFlipTestTest {
         assertEquals(10.0 / 16.0, r.pValue(), 1e-15);
     }
 
+    /** The tie tolerance is relative to the differences' size: the same test on differences 2^20 times smaller. */
+    @Test
+    void tieToleranceScalesWithTheDifferences() {
+        double s = Math.scalb(1.0, -20);
+        SignFlipTest.Result r = SignFlipTest.test(new double[] {0.1 * s, 0.2 * s, -0.3 * s, 0.4 * s}, new double[4], 100, 7);
+        assertEquals(10.0 / 16.0, r.pValue(), 1e-15);
+    }
+
     @Test
     void identicalRunsGivePOneAndZeroDifference() {
         double[] x = {0.3, -1.2, 5.0, 2.2, 0.0};
