@@ -34,7 +34,7 @@ public final class DivergingColorScale implements ColorScale {
 
     /** The scale with symmetric limits ±max|value| of the given map. */
     public static DivergingColorScale symmetricFor(HeatmapData data) {
-        return new DivergingColorScale(data.maxAbs());
+        return new DivergingColorScale(data.scaleLimit());
     }
 
     public double limit() {

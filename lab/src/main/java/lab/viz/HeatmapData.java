@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param values       rectangular matrix, rows x cols
  * @param valueLabel   what a cell's number means, e.g. "Δ logit diff"; names the colour bar
  * @param sign         whether the values can be negative: picks a diverging or a sequential colour scale
+ * @param colorLimit   the magnitude drawn fully saturated, shared by maps that are read side by side
+ *                     (e.g. one metric at several scales); NaN: this map's own largest |value|
  */
 public record HeatmapData(
         String title,
@@ -30,9 +32,13 @@ public record HeatmapData(
         List<String> colLabels,
         double[][] values,
         String valueLabel,
-        ValueSign sign) {
+        ValueSign sign,
+        double colorLimit) {
 
     public HeatmapData {
+        if (colorLimit < 0 || Double.isInfinite(colorLimit)) {
+            throw new IllegalArgumentException("colorLimit must be finite and >= 0 (or NaN: fit to the map), was " + colorLimit);
+        }
         Objects.requireNonNull(sign, "sign");
         Objects.requireNonNull(title, "title");
         Objects.requireNonNull(rowAxisName, "rowAxisName");
@@ -65,6 +71,12 @@ public record HeatmapData(
         values = copy;
     }
 
+    /** A map whose colours are fitted to its own values. */
+    public HeatmapData(String title, String rowAxisName, String colAxisName, List<String> rowLabels,
+                       List<String> colLabels, double[][] values, String valueLabel, ValueSign sign) {
+        this(title, rowAxisName, colAxisName, rowLabels, colLabels, values, valueLabel, sign, Double.NaN);
+    }
+
     /** A map of signed values (the common case: effects and differences). */
     public HeatmapData(String title, String rowAxisName, String colAxisName, List<String> rowLabels,
                        List<String> colLabels, double[][] values, String valueLabel) {
@@ -73,7 +85,17 @@ public record HeatmapData(
 
     /** This map with the given value sign. */
     public HeatmapData withSign(ValueSign newSign) {
-        return new HeatmapData(title, rowAxisName, colAxisName, rowLabels, colLabels, values, valueLabel, newSign);
+        return new HeatmapData(title, rowAxisName, colAxisName, rowLabels, colLabels, values, valueLabel, newSign, colorLimit);
+    }
+
+    /** This map coloured on a scale whose saturated end is {@code limit} (shared with the maps read beside it). */
+    public HeatmapData withColorLimit(double limit) {
+        return new HeatmapData(title, rowAxisName, colAxisName, rowLabels, colLabels, values, valueLabel, sign, limit);
+    }
+
+    /** The magnitude the colour scale saturates at: the shared limit when set, else this map's largest |value|. */
+    public double scaleLimit() {
+        return Double.isNaN(colorLimit) ? maxAbs() : colorLimit;
     }
 
     /**

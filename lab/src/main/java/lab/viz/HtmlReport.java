@@ -124,10 +124,10 @@ public final class HtmlReport {
         } else {
             html.append("<p class=\"note\">");
             if (report.heatmaps().stream().anyMatch(m -> m.sign() == ValueSign.SIGNED)) {
-                html.append("Signed values: blue negative, white zero, red positive, limits ±max|value| of each map. ");
+                html.append("Signed values: blue negative, white zero, red positive, limits ±max|value| over the maps of one metric (its facets share a scale). ");
             }
             if (report.heatmaps().stream().anyMatch(m -> m.sign() == ValueSign.NON_NEGATIVE)) {
-                html.append("Values that cannot be negative (kl, flip rate): white at zero to purple at the map's maximum. ");
+                html.append("Values that cannot be negative (kl, flip rate): white at zero to purple at the metric's maximum over its maps. ");
             }
             html.append("Grey: no value. Maps of at most ").append(HeatmapSvg.MAX_LABELLED_CELLS).append(" x ")
                     .append(HeatmapSvg.MAX_LABELLED_CELLS).append(" cells print each value; hover any cell for its value.</p>\n");

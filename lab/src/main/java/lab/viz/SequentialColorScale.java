@@ -28,7 +28,7 @@ public final class SequentialColorScale implements ColorScale {
 
     /** The scale from 0 to the map's largest value. */
     public static SequentialColorScale fromZeroFor(HeatmapData data) {
-        return new SequentialColorScale(data.maxAbs());
+        return new SequentialColorScale(data.scaleLimit());
     }
 
     @Override

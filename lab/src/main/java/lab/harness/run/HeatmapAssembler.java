@@ -50,11 +50,16 @@ final class HeatmapAssembler {
                         byFacet.computeIfAbsent(facet, k -> new ArrayList<>()).add(row);
                     }
                 }
+                List<HeatmapData> facets = new ArrayList<>();
                 byFacet.forEach((facet, facetRows) -> {
                     if (facetRows.stream().anyMatch(r -> !Double.isNaN(r.mean()))) {
-                        out.add(map(axes, metric, facet, facetRows));
+                        facets.add(map(axes, metric, facet, facetRows));
                     }
                 });
+                // one colour scale per metric across its facets, so that a map of float noise
+                // (e.g. scale 1.0, which changes nothing) comes out white beside the real effects
+                double limit = facets.stream().mapToDouble(HeatmapData::maxAbs).max().orElse(0);
+                facets.forEach(map -> out.add(map.withColorLimit(limit)));
             }
         }
         return out;

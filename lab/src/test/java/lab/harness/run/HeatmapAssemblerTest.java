@@ -137,4 +137,26 @@ class HeatmapAssemblerTest {
         assertEquals(Map.of("logit_diff", ValueSign.SIGNED, HeatmapAssembler.LOGIT_DIFF_CHANGE, ValueSign.SIGNED,
                 "kl", ValueSign.NON_NEGATIVE, "acc_flip_rate", ValueSign.NON_NEGATIVE, "p_drop", ValueSign.SIGNED), signs);
     }
+
+    @Test
+    void theFacetsOfOneMetricShareOneColourLimitSoNoiseStaysWhite() {
+        List<SummaryRow> rows = new ArrayList<>();
+        for (double scale : new double[] {0.0, 1.0}) {
+            for (int head = 0; head < 2; head++) {
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("layer", 0);
+                c.put("head", head);
+                c.put("scale", scale);
+                // scale 1.0 changes nothing: its values are float noise
+                rows.add(row(c, "kl", scale == 0.0 ? 2.0 + head : 3e-7 * (head + 1)));
+            }
+        }
+        Summary summary = new Summary(List.of("layer", "head", "scale"), List.of("kl"), 0.95, rows, List.of());
+        List<HeatmapData> maps = HeatmapAssembler.assemble(summary, List.of(new MapAxes("layer", "head", List.of("scale"))), List.of("kl"));
+        assertEquals(2, maps.size());
+        for (HeatmapData map : maps) {
+            assertEquals(3.0, map.scaleLimit(), 0.0, map.title());
+        }
+        assertEquals(6e-7, maps.get(1).maxAbs(), 1e-12, "the noise map keeps its own values");
+    }
 }
