@@ -87,6 +87,12 @@ class HarnessRunCliTest {
         CliTest.Outcome missing = CliTest.harness("run", run.toString(), "data.corpus=" + tmp.resolve("nope.jsonl"));
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("data.corpus"), missing.err());
+        CliTest.Outcome outOfRange = CliTest.harness("run", run.toString(), "experiment.heads=[[5, 0]]");
+        assertEquals(2, outOfRange.code());
+        assertTrue(outOfRange.err().contains("[5, 0]") && outOfRange.err().contains("2 layers"), outOfRange.err());
+        CliTest.Outcome pairOutOfRange = CliTest.harness("run", run.toString(), "experiment={\"type\": \"heads_pair_zero\","
+                + " \"pairs\": [[0, 1, 1, 9]]}");
+        assertEquals(2, pairOutOfRange.code(), pairOutOfRange.err());
         assertTrue(Files.notExists(tmp.resolve("runs")), "a bad config must not leave a run directory");
     }
 }

@@ -26,6 +26,7 @@ import lab.harness.rundir.RunLiveness;
 import lab.harness.rundir.RunState;
 import lab.harness.rundir.RunStatusFile;
 import lab.runtime.HookedTransformer;
+import lab.runtime.loading.Checkpoint;
 import lab.runtime.loading.LoadOptions;
 import lab.runtime.loading.ModelLoader;
 import lab.viz.HeatmapData;
@@ -60,8 +61,10 @@ public final class ExperimentRunner {
 
     /** As {@link #run(RunConfig)}; {@code started} learns the run directory once its status says RUNNING (battery tasks record it). */
     public Outcome run(RunConfig config, DirectoryListener started) throws IOException {
-        // parameters that fit no model fail here, before a run directory exists
+        // parameters that fit no model, or not this model (a head or layer out of range), fail here,
+        // before a run directory exists: config.json is read, not the weights
         Experiment experiment = experimentOf(config);
+        experiment.check(ModelLoader.readConfig(Checkpoint.open(config.model().path())));
         Path dir = RunDirectories.create(config.output().root(), config.name(), config.shortHash(), clock);
         config.writeTo(dir.resolve("config.json"));
         RunStatusFile status = RunStatusFile.start(dir, config.hash(), config.name(), clock);
