@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Mechanistic-interpretability lab: hooked transformers, ablations, patching.",
         subcommands = {ModelCommand.class, TokenizeCommand.class, CacheCommand.class, BenchCommand.class,
                 CompareCommand.class, RunCommand.class, BatteryCommand.class, LeaderboardCommand.class,
-                TrainCommand.class, DataCommand.class})
+                TrainCommand.class, DataCommand.class, SaeCommand.class})
 public final class HarnessCommand implements Runnable {
 
     @CommandLine.Spec
