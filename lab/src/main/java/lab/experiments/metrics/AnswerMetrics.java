@@ -65,7 +65,7 @@ public final class AnswerMetrics {
         return Math.max(0.0, sum);
     }
 
-    static double[] logSoftmax(float[] logits) {
+    public static double[] logSoftmax(float[] logits) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : logits) {
             max = Math.max(max, v);

@@ -46,6 +46,10 @@ public final class ExperimentRunner {
     }
 
     public Outcome run(RunConfig config) throws IOException {
+        if (SaeTrainingRunner.TYPE.equals(config.experiment().type())) {
+            // a training job, not a per-example sweep: its own runner, the same run directory and session
+            return new SaeTrainingRunner(clock).run(config);
+        }
         Path dir = RunDirectories.create(config.output().root(), config.name(), config.shortHash(), clock);
         config.writeTo(dir.resolve("config.json"));
         RunStatusFile status = RunStatusFile.start(dir, config.hash(), config.name(), clock);
@@ -110,7 +114,7 @@ public final class ExperimentRunner {
         }
     }
 
-    private static List<PreparedExample> prepare(RunConfig config, HookedTransformer model) {
+    static List<PreparedExample> prepare(RunConfig config, HookedTransformer model) {
         Path corpus = config.data().corpus();
         List<CorpusItem> items = Corpus.load(corpus, config.data().split().orElse(null), config.data().subset().orElse(null));
         if (items.isEmpty()) {
