@@ -52,19 +52,36 @@ public final class HookActivations {
      * @param skipFirst leave out position 0 (the BOS token)
      */
     public float[][] of(long[] tokens, boolean skipFirst) {
-        try (NDManager m = NDManager.newBaseManager(model.device())) {
-            float[] flat = rows(m, tokens);
-            int from = skipFirst ? 1 : 0;
-            float[][] out = new float[Math.max(0, tokens.length - from)][];
-            for (int p = from; p < tokens.length; p++) {
-                out[p - from] = java.util.Arrays.copyOfRange(flat, p * dIn, (p + 1) * dIn);
-            }
-            return out;
-        }
+        return of(java.util.List.of(tokens), skipFirst);
     }
 
-    /** The hook's activation [1, pos, ...] as a flat row-major array [pos * d_in]. */
-    private float[] rows(NDManager m, long[] tokens) {
+    /**
+     * The rows of several texts in one forward, text after text. Shorter texts are padded on the
+     * right: under causal attention a position never sees what follows it, so padding changes no
+     * real position's activation, and padded positions are left out.
+     */
+    public float[][] of(java.util.List<long[]> texts, boolean skipFirst) {
+        int longest = texts.stream().mapToInt(t -> t.length).max().orElse(0);
+        long[][] padded = new long[texts.size()][];
+        for (int i = 0; i < padded.length; i++) {
+            padded[i] = java.util.Arrays.copyOf(texts.get(i), longest);
+        }
+        int from = skipFirst ? 1 : 0;
+        java.util.List<float[]> out = new java.util.ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager(model.device())) {
+            float[] flat = rows(m, padded);
+            for (int i = 0; i < padded.length; i++) {
+                for (int p = from; p < texts.get(i).length; p++) {
+                    int at = (i * longest + p) * dIn;
+                    out.add(java.util.Arrays.copyOfRange(flat, at, at + dIn));
+                }
+            }
+        }
+        return out.toArray(new float[0][]);
+    }
+
+    /** The hook's activation [batch, pos, ...] as a flat row-major array [batch * pos * d_in]. */
+    private float[] rows(NDManager m, long[]... tokens) {
         RunOptions options = RunOptions.defaults().caching(hook);
         if (stopAt >= 0) {
             options = options.stopAt(stopAt);

@@ -42,6 +42,9 @@ public final class SaeTraining {
                          double seconds, double saeSeconds) {
     }
 
+    /** Texts run as one batch (right-padded): fewer, larger forwards. */
+    static final int TEXTS_PER_FORWARD = 16;
+
     private SaeTraining() {
     }
 
@@ -74,9 +77,10 @@ public final class SaeTraining {
                     shuffled = list;
                     next = 0;
                 }
-                long[] text = shuffled.get(next++);
-                modelTokens[0] += text.length;
-                return acts.of(text, o.excludeBos());
+                List<long[]> group = shuffled.subList(next, Math.min(shuffled.size(), next + TEXTS_PER_FORWARD));
+                next += group.size();
+                group.forEach(t -> modelTokens[0] += t.length);
+                return acts.of(group, o.excludeBos());
             }
         };
         ActivationBuffer buffer = new ActivationBuffer(stream, acts.dIn(), o.bufferTokens(), o.batchSize(), seed + 1);

@@ -149,7 +149,7 @@ final class SaeTrainingRunner {
         meta.putNull("hook_head_index");
         meta.put("context_size", m.config().contextLength());
         meta.put("prepend_bos", config.model().prependBos());
-        meta.put("dataset_path", config.data().corpus().toString());
+        meta.put("dataset_path", config.tree().path("data").path("corpus").asText());
         meta.put("exclude_special_tokens", options.excludeBos());
         meta.putArray("seqpos_slice").addNull();
         meta.put("trained_by", "tiny-ablation-lab sae_train");
