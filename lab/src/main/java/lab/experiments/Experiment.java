@@ -22,6 +22,14 @@ public interface Experiment {
     /** Fails with a clear message if the parameters do not fit this model (e.g. a head that does not exist). */
     void check(ModelConfig model);
 
+    /**
+     * Called once with every prepared example before the first {@link #run}, for experiments that
+     * choose their conditions from the data (e.g. the most active SAE features); fails with a
+     * clear message if the model does not fit. Most experiments need nothing here.
+     */
+    default void prepare(HookedTransformer model, List<PreparedExample> examples) {
+    }
+
     /** Runs every condition on one example and reports each to {@code sink}. */
     void run(HookedTransformer model, PreparedExample example, List<String> metrics, ResultSink sink);
 }

@@ -9,7 +9,8 @@ import java.util.function.Function;
 public final class Experiments {
 
     private static final Map<String, Function<JsonNode, Experiment>> TYPES = new TreeMap<>(Map.of(
-            HeadsZero.TYPE, HeadsZero::fromParams));
+            HeadsZero.TYPE, HeadsZero::fromParams,
+            lab.experiments.sae.SaeToggle.TYPE, lab.experiments.sae.SaeToggle::fromParams));
 
     private Experiments() {
     }

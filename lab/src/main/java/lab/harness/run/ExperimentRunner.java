@@ -81,6 +81,7 @@ public final class ExperimentRunner {
             List<PreparedExample> examples;
             try (var p = session.phase("prepare_data")) {
                 examples = prepare(config, m);
+                experiment.prepare(m, examples);
             }
             log.info("model %s (%d layers x %d heads) on %s; %d examples", config.model().path(), m.config().nLayers(),
                     m.config().nHeads(), m.device(), examples.size());
