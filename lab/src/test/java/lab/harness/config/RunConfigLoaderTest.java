@@ -156,7 +156,7 @@ class RunConfigLoaderTest {
         assertTrue(message.endsWith("experiment.type: unknown experiment type 'heads_zeros'; did you mean "
                 + "'heads_zero'? (known experiment types: " + String.join(", ",
                 ConfigSchema.runConfig().definitionEnum("experiment_type")) + ")"), message);
-        assertEquals(List.of("heads_zero"), ConfigSchema.runConfig().definitionEnum("experiment_type"));
+        assertEquals(List.of("heads_zero", "sae_train", "sae_toggle"), ConfigSchema.runConfig().definitionEnum("experiment_type"));
     }
 
     @Test
