@@ -193,14 +193,15 @@ final class SaeTrainingRunner {
         ObjectNode s = out.putObject("splice");
         s.put("definition", "SAE reconstruction spliced in without the error term on " + eval.size() + " clean prompts;"
                 + " cross-entropy of each next token, ce_recovered = (ce_zero - ce_sae) / (ce_zero - ce_clean), kl = KL(clean || sae)"
-                + " per position in nats; answer metrics at the last position against the clean run");
+                + " per position in nats (every position); answer_<metric>: the run's metrics at each prompt's last position against the clean run, mean over prompts");
         s.put("ce_clean", spliced.cleanCe());
         s.put("ce_sae", spliced.saeCe());
         s.put("ce_zero_ablated", spliced.zeroCe());
         s.put("ce_recovered", spliced.ceRecovered());
         s.put("kl", spliced.kl());
         s.put("ce_positions", spliced.cePositions());
-        spliced.answerMetrics().forEach(s::put);
+        // prefixed: the answer metric "kl" (last position) is not the per-position kl above
+        spliced.answerMetrics().forEach((metric, v) -> s.put("answer_" + metric, v));
         ObjectNode t = out.putObject("throughput");
         t.put("seconds", trained.seconds());
         t.put("sae_step_seconds", trained.saeSeconds());
