@@ -100,7 +100,11 @@ class SaeTrainingRunnerTest {
                 .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("out.txt").toFile()).start();
         Path sae = waitFor(tmp.resolve("runs"), p);
         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the run did not stop on SIGINT");
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            // a JVM started with SIGINT ignored (a non-interactive shell's background job) never sees it
+            p.destroyForcibly();
+            throw new AssertionError("the run did not stop on SIGINT: " + Files.readString(tmp.resolve("out.txt")));
+        }
         assertEquals(130, p.exitValue(), Files.readString(tmp.resolve("out.txt")));
         Path dir = sae.getParent();
         assertEquals("KILLED", JSON.readTree(dir.resolve("status.json").toFile()).get("status").asText());
