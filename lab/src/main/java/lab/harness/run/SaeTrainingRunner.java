@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lab.experiments.PreparedExample;
+import lab.experiments.sae.FeatureAnalysis;
 import lab.experiments.sae.SaeTraining;
 import lab.experiments.sae.SpliceEvaluation;
 import lab.harness.config.RunConfig;
@@ -135,6 +136,13 @@ final class SaeTrainingRunner {
                 finals.forEach((k, v) -> points.add(MetricPoint.of(lab.tracking.MlflowNames.sanitizeKey(k), v, 0)));
                 session.logMetrics(points);
                 steps.writePlots(config.name());
+                int panels = config.experiment().param("panel_features").asInt(16);
+                if (panels > 0) {
+                    try (var p = session.phase("feature_panels")) {
+                        SaePanels.write(FeatureAnalysis.analyse(m, sae, options.excludeBos(), texts, panels, 5),
+                                config.name() + ": " + options.hook() + " SAE features", dir.resolve(SaePanels.FILE));
+                    }
+                }
                 writeReport(dir, config, finals);
                 log.info("SAE in %s: %s", dir.resolve(SAE_DIR), finals);
             }
@@ -247,7 +255,8 @@ final class SaeTrainingRunner {
         meta.put("experiment", config.experiment().type() + " " + config.experiment().params());
         meta.put("model", config.model().path().toString());
         meta.put("corpus", config.data().corpus().toString());
-        meta.put("SAE", dir.resolve(SAE_DIR) + " (SAELens format); step series in " + SaeStepLog.CSV + " and sae_*.png");
+        meta.put("SAE", dir.resolve(SAE_DIR) + " (SAELens format); step series in " + SaeStepLog.CSV + " and sae_*.png;"
+                + " feature panels in " + SaePanels.FILE);
         meta.put("config hash", config.hash());
         List<SummaryRow> rows = new ArrayList<>();
         finals.forEach((metric, v) -> rows.add(SummaryRow.withoutInterval("final", metric, v)));

@@ -71,6 +71,7 @@ class SaeTrainingRunnerTest {
         List<String> csv = Files.readAllLines(dir.resolve(SaeStepLog.CSV));
         assertTrue(csv.size() > 5, "step rows " + csv.size());
         assertTrue(Files.isRegularFile(dir.resolve("sae_explained_variance.png")));
+        assertTrue(Files.readString(dir.resolve(SaePanels.FILE)).contains("<a href=\"#f"), "feature panels linked from the map");
         JsonNode report = JSON.readTree(dir.resolve("sae_training.json").toFile());
         double recovered = report.path("splice").path("ce_recovered").asDouble();
         assertTrue(Double.isFinite(recovered), "ce_recovered " + recovered);
