@@ -54,7 +54,9 @@ public final class SparseAutoencoder implements AutoCloseable {
             throw new IllegalArgumentException(where + ": tensor '" + name + "' has shape " + t.getShape()
                     + " but cfg.json (d_in " + config.dIn() + ", d_sae " + config.dSae() + ") implies " + new Shape(shape));
         }
-        NDArray copy = t.toType(DataType.FLOAT32, true);
+        // a real copy in libtorch-owned storage: toType to the same dtype aliases the source, and a tensor
+        // decoded from a file may sit over a Java buffer the garbage collector frees once its array is closed
+        NDArray copy = (t.getDataType() == DataType.FLOAT32 ? t : t.toType(DataType.FLOAT32, false)).duplicate();
         copy.attach(manager);
         return copy;
     }

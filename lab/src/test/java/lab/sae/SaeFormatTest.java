@@ -43,6 +43,25 @@ public class SaeFormatTest {
     }
 
     @Test
+    void aLoadedSaeOwnsItsWeightsAcrossGarbageCollections() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu());
+             SparseAutoencoder sae = SaeFolder.read(m, ROOT.resolve("topk"))) {
+            // the file's decoded arrays are closed by now; collect whatever they held and reuse the memory
+            for (int i = 0; i < 5; i++) {
+                System.gc();
+                byte[][] churn = new byte[64][];
+                for (int j = 0; j < churn.length; j++) {
+                    churn[j] = new byte[1 << 16];
+                    java.nio.ByteBuffer.allocateDirect(1 << 16).put(0, (byte) 1);
+                }
+                Thread.sleep(20);
+            }
+            Map<String, NDArray> ref = SafetensorsFile.read(m, ROOT.resolve("reference_io.safetensors"));
+            assertClose(ref.get("topk.sae_out"), sae.forward(ref.get("inputs")), "topk sae_out after GC");
+        }
+    }
+
+    @Test
     void topkKeepsExactlyKFeaturesChosenBeforeTheRelu() {
         try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu());
              SparseAutoencoder sae = SaeFolder.read(m, ROOT.resolve("topk"))) {

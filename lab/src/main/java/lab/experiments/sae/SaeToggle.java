@@ -51,6 +51,9 @@ public final class SaeToggle implements Experiment {
     private final boolean errorTerm;
     private final boolean excludeBos;
     private final int batchSize;
+    // held for the experiment's lifetime: a manager nothing references can be collected, and its
+    // arrays freed, while the SAE is still in use
+    private NDManager saeManager;
     private SparseAutoencoder sae;
     private List<Integer> features;
 
@@ -120,13 +123,19 @@ public final class SaeToggle implements Experiment {
     }
 
     @Override
+    public List<MapAxes> exampleMaps() {
+        return List.of(new MapAxes("feature", "example", List.of("value")));
+    }
+
+    @Override
     public void check(ModelConfig model) {
         new lab.runtime.HookNames(model).requireKnown(SaeFolder.readConfig(saeDir).hookName());
     }
 
     @Override
     public void prepare(HookedTransformer model, List<PreparedExample> examples) {
-        sae = SaeFolder.read(NDManager.newBaseManager(model.device()), saeDir);
+        saeManager = NDManager.newBaseManager(model.device());
+        sae = SaeFolder.read(saeManager, saeDir);
         String hook = sae.config().hookName();
         HookActivations acts = new HookActivations(model, hook);
         if (acts.dIn() != sae.config().dIn()) {
@@ -214,8 +223,8 @@ public final class SaeToggle implements Experiment {
             set[at] = mode == Mode.CLAMP ? v : 0f;
         }
         Shape perRow = new Shape(chunk.size(), 1, dSae);
-        NDArray keepArray = m.create(keep, perRow);
-        NDArray setArray = m.create(set, perRow);
+        NDArray keepArray = Ops.owned(m, keep, perRow);
+        NDArray setArray = Ops.owned(m, set, perRow);
         long[][] rows = new long[chunk.size()][];
         java.util.Arrays.fill(rows, example.clean());
         Hook hook = Hook.replacing(sae.config().hookName(), SaeSplice.replacing(sae, errorTerm, excludeBos,

@@ -108,7 +108,8 @@ public final class ExperimentRunner {
             try (var p = session.phase("summarize")) {
                 Summary summary = SeedLevelSummarizer.summarize(recorder.table());
                 SummaryWriter.write(summary, dir);
-                List<HeatmapData> maps = HeatmapAssembler.assemble(summary, experiment.maps(), metrics);
+                List<HeatmapData> maps = new ArrayList<>(HeatmapAssembler.assemble(summary, experiment.maps(), metrics));
+                maps.addAll(ExampleHeatmaps.assemble(recorder.table(), experiment.exampleMaps(), metrics));
                 RunFigures.write(dir, dir.getFileName().toString(), reportMetadata(config, m), summary, maps);
                 session.logSummary(summary, recorder.table());
             }
