@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         description = "Mechanistic-interpretability lab: hooked transformers, ablations, patching.",
         subcommands = {ModelCommand.class, TokenizeCommand.class, CacheCommand.class, BenchCommand.class,
                 CompareCommand.class, RunCommand.class, StatusCommand.class, BatteryCommand.class, PairsConfigCommand.class,
-                LeaderboardCommand.class, TrainCommand.class, DataCommand.class, PatternsCommand.class})
+                LeaderboardCommand.class, TrainCommand.class, DataCommand.class, PatternsCommand.class,
+                SaeCommand.class})
 public final class HarnessCommand implements Runnable {
 
     @CommandLine.Spec

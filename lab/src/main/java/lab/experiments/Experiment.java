@@ -28,6 +28,15 @@ public interface Experiment {
         return false;
     }
 
+    /**
+     * Condition columns to map against the examples themselves (rows: the column's values, columns:
+     * example ids; {@code columns} of each MapAxes is ignored), e.g. feature x example. Most
+     * experiments map only conditions ({@link #maps()}).
+     */
+    default List<MapAxes> exampleMaps() {
+        return List.of();
+    }
+
     /** Fails with a clear message if the parameters do not fit this model (e.g. a head that does not exist). */
     void check(ModelConfig model);
 

@@ -58,7 +58,8 @@ public record AnswerReading(double[] firstLogProbs, int firstTop, double answerD
         return sum;
     }
 
-    static double[] logSoftmax(float[] logits) {
+    /** log_softmax of one position's logits, in double precision. */
+    public static double[] logSoftmax(float[] logits) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : logits) {
             max = Math.max(max, v);

@@ -61,6 +61,10 @@ public final class ExperimentRunner {
 
     /** As {@link #run(RunConfig)}; {@code started} learns the run directory once its status says RUNNING (battery tasks record it). */
     public Outcome run(RunConfig config, DirectoryListener started) throws IOException {
+        if (SaeTrainingRunner.TYPE.equals(config.experiment().type())) {
+            // a training job, not a per-example sweep: its own runner, the same run directory and session
+            return new SaeTrainingRunner(clock).run(config);
+        }
         // parameters that fit no model, or not this model (a head or layer out of range), fail here,
         // before a run directory exists: config.json is read, not the weights
         Experiment experiment = experimentOf(config);
@@ -150,8 +154,9 @@ public final class ExperimentRunner {
                 Summary summary = SeedLevelSummarizer.summarize(recorder.table());
                 SummaryWriter.write(summary, dir);
                 summary.notes().forEach(note -> log.info("summary: %s", note));
-                List<HeatmapData> maps = HeatmapAssembler.assemble(summary, experiment.maps(),
-                        ResultsSchemas.reportedMetrics(experiment, metrics));
+                List<HeatmapData> maps = new ArrayList<>(HeatmapAssembler.assemble(summary, experiment.maps(),
+                        ResultsSchemas.reportedMetrics(experiment, metrics)));
+                maps.addAll(ExampleHeatmaps.assemble(recorder.table(), experiment.exampleMaps(), metrics));
                 RunFigures.write(dir, dir.getFileName().toString(), reportMetadata(config, m), summary, maps,
                         TopEffects.rank(recorder.table(), summary, metrics, TopEffects.SHOWN));
                 session.logSummary(summary, recorder.table());
@@ -159,7 +164,7 @@ public final class ExperimentRunner {
         }
     }
 
-    private static List<PreparedExample> prepare(RunConfig config, HookedTransformer model) {
+    static List<PreparedExample> prepare(RunConfig config, HookedTransformer model) {
         Path corpus = config.data().corpus();
         List<CorpusItem> items = Corpus.load(corpus, config.data().split().orElse(null), config.data().subset().orElse(null));
         if (items.isEmpty()) {

@@ -179,6 +179,13 @@ final class RunSession implements AutoCloseable {
         tracker.logMetrics(points);
     }
 
+    /** Metrics as they are (e.g. a training run's step series); nothing when MLflow is off. */
+    void logMetrics(List<MetricPoint> points) {
+        if (tracker != null && !points.isEmpty()) {
+            tracker.logMetrics(points);
+        }
+    }
+
     /** Ends the run: status file first (the record a battery trusts), then profile, then MLflow with the files. */
     void finish(RunState state, Throwable error) {
         heartbeat.shutdownNow();

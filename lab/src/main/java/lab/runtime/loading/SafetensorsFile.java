@@ -23,12 +23,13 @@ import java.util.Map;
  * first, so a truncated or foreign file gets an error that says which, instead of DJL's generic
  * "Malformed data".
  */
-final class SafetensorsFile {
+public final class SafetensorsFile {
 
     private SafetensorsFile() {
     }
 
-    static Map<String, NDArray> read(NDManager manager, Path file) {
+    /** Every tensor of the file by name, in {@code manager}; a missing, truncated or foreign file is one clear error. */
+    public static Map<String, NDArray> read(NDManager manager, Path file) {
         if (!Files.isRegularFile(file)) {
             throw new ModelLoadException("weights file " + file + " does not exist");
         }
@@ -48,7 +49,7 @@ final class SafetensorsFile {
     }
 
     /** Element count of every tensor in the file, from its header alone. */
-    static Map<String, Long> elementCounts(Path file) {
+    public static Map<String, Long> elementCounts(Path file) {
         Map<String, Long> counts = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = checkHeader(file).fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
