@@ -136,10 +136,16 @@ public final class ActivationPatch implements Experiment {
     @Override
     public List<MapAxes> maps() {
         if (!granularity.perHead()) {
-            return List.of(labelled(new MapAxes("layer", "position", List.of("direction"))));
+            return List.of(labelled(new MapAxes("layer", "position", List.of("direction"))).withoutChangeMaps());
         }
-        return List.of(perPosition ? labelled(new MapAxes("layer", "position", List.of("direction", "head")))
-                : new MapAxes("layer", "head", List.of("direction")));
+        // no change-from-clean maps: clean into corrupt is read against the corrupt run (patch_score)
+        return List.of(perPosition ? labelled(new MapAxes("layer", "position", List.of("direction", "head"))).withoutChangeMaps()
+                : new MapAxes("layer", "head", List.of("direction")).withoutChangeMaps());
+    }
+
+    @Override
+    public String effectMetric(List<String> metrics) {
+        return PatchScore.NAME;
     }
 
     private MapAxes labelled(MapAxes byPosition) {

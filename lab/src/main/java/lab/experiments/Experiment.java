@@ -72,6 +72,15 @@ public interface Experiment {
         return List.of();
     }
 
+    /**
+     * The metric that measures a condition's effect, for ranking conditions in the report: by
+     * default the config's first metric (logit_diff: its change from clean); activation patching's
+     * patch_score, since there the change from clean means nothing for one direction.
+     */
+    default String effectMetric(List<String> metrics) {
+        return metrics.get(0);
+    }
+
     /** The baselines each row carries beside its metrics, the values a reader compares them with. */
     default List<String> baselines() {
         return List.of(AnswerMetrics.CLEAN_LOGIT_DIFF);

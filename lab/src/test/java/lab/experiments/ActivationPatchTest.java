@@ -130,7 +130,9 @@ class ActivationPatchTest {
     void conditionColumnsAndMapsFollowTheGranularity() throws Exception {
         ActivationPatch resid = ActivationPatch.fromParams(JSON.readTree("{\"direction\": \"both\", \"granularity\": \"layer_resid\"}"));
         assertEquals(List.of("direction", "layer", "position"), resid.conditionColumns().stream().map(ConditionColumn::name).toList());
-        assertEquals(List.of(new MapAxes("layer", "position", List.of("direction"))), resid.maps());
+        assertEquals(List.of(new MapAxes("layer", "position", List.of("direction")).withoutChangeMaps()), resid.maps(),
+                "no change-from-clean map: clean into corrupt is read against the corrupt run");
+        assertEquals(PatchScore.NAME, resid.effectMetric(List.of("logit_diff", "kl")), "the report ranks patches by patch_score");
         assertEquals(List.of(PatchScore.NAME), resid.extraMetrics());
         assertEquals(List.of(AnswerMetrics.CLEAN_LOGIT_DIFF, PatchScore.CORRUPT_LOGIT_DIFF), resid.baselines());
         ActivationPatch heads = ActivationPatch.fromParams(JSON.readTree("{\"direction\": \"clean_to_corrupt\", \"granularity\": \"head_out\"}"));

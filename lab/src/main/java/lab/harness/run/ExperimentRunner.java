@@ -158,7 +158,8 @@ public final class ExperimentRunner {
                         ResultsSchemas.reportedMetrics(experiment, metrics)));
                 maps.addAll(ExampleHeatmaps.assemble(recorder.table(), experiment.exampleMaps(), metrics));
                 RunFigures.write(dir, dir.getFileName().toString(), reportMetadata(config, m), summary, maps,
-                        TopEffects.rank(recorder.table(), summary, metrics, TopEffects.SHOWN));
+                        TopEffects.rank(recorder.table(), summary, ResultsSchemas.reportedMetrics(experiment, metrics),
+                                experiment.effectMetric(metrics), TopEffects.SHOWN));
                 session.logSummary(summary, recorder.table());
             }
         }

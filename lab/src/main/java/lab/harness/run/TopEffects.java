@@ -33,7 +33,14 @@ final class TopEffects {
     }
 
     static EffectTable rank(ResultsTable results, Summary summary, List<String> metrics, int shown) {
-        String first = metrics.get(0);
+        return rank(results, summary, metrics, metrics.get(0), shown);
+    }
+
+    /**
+     * @param metrics the metrics shown beside each condition
+     * @param first the metric whose effect ranks the conditions (see {@code Experiment.effectMetric})
+     */
+    static EffectTable rank(ResultsTable results, Summary summary, List<String> metrics, String first, int shown) {
         boolean change = first.equals(AnswerMetrics.LOGIT_DIFF);
         String label = change ? HeatmapAssembler.LOGIT_DIFF_CHANGE : first;
         List<SummaryRow> effects = change ? changeRows(results, summary.confidenceLevel())
