@@ -26,6 +26,10 @@ final class LeaderboardCommand implements java.util.concurrent.Callable<Integer>
             description = "ASCENDING (lower is better) or DESCENDING (higher is better; default).")
     RankDirection direction;
 
+    @Option(names = "--pareto-against", description = "Mark the Pareto front against this metric (lower is better, e.g."
+            + " l0 for SAEs ranked by mse) instead of wall time.")
+    String paretoAgainst;
+
     @Option(names = "--out", description = "Folder for the four files (default: the results root).")
     Path out;
 
@@ -36,7 +40,11 @@ final class LeaderboardCommand implements java.util.concurrent.Callable<Integer>
             throw new IllegalArgumentException("no finished runs under " + root + " (a run is finished when its status.json"
                     + " says FINISHED and it has a summary.json)");
         }
-        Leaderboard board = Leaderboard.rank(runs, metric, direction);
+        if (paretoAgainst != null && runs.stream().noneMatch(r -> r.metric(paretoAgainst).isPresent())) {
+            throw new IllegalArgumentException("--pareto-against " + paretoAgainst + ": no run under " + root
+                    + " has that metric; they have: " + runs.get(0).metrics().keySet());
+        }
+        Leaderboard board = Leaderboard.rank(runs, metric, direction, paretoAgainst);
         if (board.entries().isEmpty()) {
             throw new IllegalArgumentException("no run under " + root + " has metric '" + metric + "'; they have: "
                     + runs.get(0).metrics().keySet());
@@ -47,7 +55,7 @@ final class LeaderboardCommand implements java.util.concurrent.Callable<Integer>
             System.out.printf("%3d %s %-60s %12.5f %9.1f s%n", e.rank(), e.paretoOptimal() ? "*" : " ", e.run().runName(),
                     e.metricValue(), e.run().wallTimeSeconds());
         }
-        System.out.println("(* Pareto front of " + metric + " against wall time) wrote " + dir.resolve("leaderboard.{csv,json,md,html}"));
+        System.out.println("(* Pareto front of " + metric + " against " + board.paretoAgainst() + ") wrote " + dir.resolve("leaderboard.{csv,json,md,html}"));
         return 0;
     }
 }

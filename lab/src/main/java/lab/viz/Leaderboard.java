@@ -10,8 +10,9 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * Runs ranked by one metric, with the Pareto front of that metric against wall time marked, ready
- * to write as CSV, JSON, Markdown and HTML ({@link #writeAll}).
+ * Runs ranked by one metric, with the Pareto front of that metric against a cost marked (wall time,
+ * or another metric where lower is better, e.g. an SAE's L0 against its MSE), ready to write as CSV,
+ * JSON, Markdown and HTML ({@link #writeAll}).
  *
  * <p>Runs that lack the metric (absent or NaN) cannot be ranked; they are kept in {@link #unranked()}
  * and listed after the ranked ones in every format, so a failed run is visible rather than silently
@@ -25,9 +26,11 @@ public final class Leaderboard {
     private final List<RunSummary> unranked;
     private final List<String> otherMetrics;
     private final List<String> params;
+    private final String against;
 
     private Leaderboard(String metric, RankDirection direction, List<LeaderboardEntry> entries,
-                        List<RunSummary> unranked, List<String> otherMetrics, List<String> params) {
+                        List<RunSummary> unranked, List<String> otherMetrics, List<String> params, String against) {
+        this.against = against;
         this.metric = metric;
         this.direction = direction;
         this.entries = List.copyOf(entries);
@@ -41,6 +44,14 @@ public final class Leaderboard {
      * then by run name, so the order is reproducible.
      */
     public static Leaderboard rank(List<RunSummary> runs, String metric, RankDirection direction) {
+        return rank(runs, metric, direction, null);
+    }
+
+    /**
+     * As {@link #rank(List, String, RankDirection)}, the Pareto front taken against {@code against}
+     * (a metric where lower is better; a run without it is on no front), or wall time when null.
+     */
+    public static Leaderboard rank(List<RunSummary> runs, String metric, RankDirection direction, String against) {
         Objects.requireNonNull(runs, "runs");
         Objects.requireNonNull(metric, "metric");
         Objects.requireNonNull(direction, "direction");
@@ -66,7 +77,8 @@ public final class Leaderboard {
         double[] times = new double[ranked.size()];
         for (int i = 0; i < ranked.size(); i++) {
             values[i] = ranked.get(i).metric(metric).getAsDouble();
-            times[i] = ranked.get(i).wallTimeSeconds();
+            times[i] = against == null ? ranked.get(i).wallTimeSeconds()
+                    : ranked.get(i).metric(against).orElse(Double.POSITIVE_INFINITY);
         }
         boolean[] front = ParetoFront.membership(values, times, direction);
 
@@ -79,7 +91,22 @@ public final class Leaderboard {
             entries.add(new LeaderboardEntry(rank, ranked.get(i), values[i], front[i]));
         }
         return new Leaderboard(metric, direction, entries, unranked,
-                new ArrayList<>(metricNames), new ArrayList<>(paramNames));
+                new ArrayList<>(metricNames), new ArrayList<>(paramNames), against);
+    }
+
+    /** An entry's position on the Pareto front's other axis: its wall time, or its value of the other metric. */
+    public double cost(LeaderboardEntry e) {
+        return against == null ? e.run().wallTimeSeconds() : e.run().metric(against).orElse(Double.NaN);
+    }
+
+    /** The unit of {@link #cost}: "s" for wall time, none for a metric. */
+    public String costUnit() {
+        return against == null ? "s" : "";
+    }
+
+    /** What the Pareto front trades the metric against, as text: "wall time" or the other metric's name. */
+    public String paretoAgainst() {
+        return against == null ? "wall time" : against;
     }
 
     /** Writes {@code baseName}.csv, .json, .md and .html into {@code dir}, each atomically. */

@@ -24,7 +24,8 @@ public final class LeaderboardHtml {
                 .append("<h1>Leaderboard: ").append(metric).append(" (").append(better).append(" is better)</h1>\n")
                 .append("<p class=\"note\">Rows marked ").append(LeaderboardMarkdown.PARETO_MARK)
                 .append(" are on the Pareto front of ").append(metric)
-                .append(" against wall time: no other run is at least as good and at least as fast.</p>\n")
+                .append(" against ").append(Html.escape(board.paretoAgainst()))
+                .append(" (lower is better): no other run is at least as good on both.</p>\n")
                 .append(ParetoScatterSvg.render(board));
 
         html.append("<table class=\"leaderboard\">\n<thead><tr><th>Rank</th><th>Run</th><th>").append(metric)

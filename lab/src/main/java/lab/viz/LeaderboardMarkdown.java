@@ -22,7 +22,8 @@ public final class LeaderboardMarkdown {
                 .append(board.direction() == RankDirection.ASCENDING ? "lower" : "higher")
                 .append(" is better)\n\n")
                 .append(PARETO_MARK).append(" = on the Pareto front of ").append(escape(board.metric()))
-                .append(" against wall time: no other run is at least as good and at least as fast.\n\n");
+                .append(" against ").append(escape(board.paretoAgainst()))
+                .append(": no other run is at least as good on both.\n\n");
 
         List<String> header = new ArrayList<>(List.of("Rank", "Run", escape(board.metric()), "Pareto", "Wall time (s)"));
         board.otherMetrics().forEach(m -> header.add(escape(m)));

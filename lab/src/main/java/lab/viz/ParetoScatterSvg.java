@@ -26,8 +26,8 @@ final class ParetoScatterSvg {
         if (entries.isEmpty()) {
             return "";
         }
-        double minT = entries.stream().mapToDouble(e -> e.run().wallTimeSeconds()).min().orElse(0);
-        double maxT = entries.stream().mapToDouble(e -> e.run().wallTimeSeconds()).max().orElse(1);
+        double minT = entries.stream().mapToDouble(board::cost).filter(Double::isFinite).min().orElse(0);
+        double maxT = entries.stream().mapToDouble(board::cost).filter(Double::isFinite).max().orElse(1);
         double minM = entries.stream().mapToDouble(LeaderboardEntry::metricValue).min().orElse(0);
         double maxM = entries.stream().mapToDouble(LeaderboardEntry::metricValue).max().orElse(1);
         Scale x = new Scale(minT, maxT, LEFT, WIDTH - RIGHT);
@@ -36,7 +36,8 @@ final class ParetoScatterSvg {
         StringBuilder svg = new StringBuilder();
         svg.append("<svg class=\"pareto-scatter\" role=\"img\" width=\"").append(WIDTH).append("\" height=\"")
                 .append(HEIGHT).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
-                .append("\" aria-label=\"").append(Html.escape(board.metric())).append(" against wall time\">\n");
+                .append("\" aria-label=\"").append(Html.escape(board.metric())).append(" against ")
+                .append(Html.escape(board.paretoAgainst())).append("\">\n");
         svg.append("<rect class=\"plot-frame\" x=\"").append(LEFT).append("\" y=\"").append(TOP)
                 .append("\" width=\"").append(WIDTH - LEFT - RIGHT).append("\" height=\"")
                 .append(HEIGHT - TOP - BOTTOM).append("\"/>\n");
@@ -44,22 +45,22 @@ final class ParetoScatterSvg {
 
         // The front as a line, fastest first; it is monotone in the metric by construction.
         List<LeaderboardEntry> front = board.paretoFront().stream()
-                .sorted(Comparator.comparingDouble(e -> e.run().wallTimeSeconds())).toList();
+                .sorted(Comparator.comparingDouble(board::cost)).toList();
         if (front.size() > 1) {
             svg.append("<polyline class=\"front\" points=\"");
             for (LeaderboardEntry e : front) {
-                svg.append(num(x.map(e.run().wallTimeSeconds()))).append(',').append(num(y.map(e.metricValue()))).append(' ');
+                svg.append(num(x.map(board.cost(e)))).append(',').append(num(y.map(e.metricValue()))).append(' ');
             }
             svg.append("\"/>\n");
         }
         for (LeaderboardEntry e : entries) {
             svg.append("<circle class=\"").append(e.paretoOptimal() ? "point pareto" : "point")
-                    .append("\" cx=\"").append(num(x.map(e.run().wallTimeSeconds())))
+                    .append("\" cx=\"").append(num(x.map(board.cost(e))))
                     .append("\" cy=\"").append(num(y.map(e.metricValue())))
                     .append("\" r=\"").append(e.paretoOptimal() ? 6 : 4).append("\"><title>")
                     .append(Html.escape("#" + e.rank() + " " + e.run().runName() + ": " + board.metric() + " "
                             + ValueFormat.format(e.metricValue(), 5) + ", "
-                            + ValueFormat.format(e.run().wallTimeSeconds(), 5) + " s"
+                            + ValueFormat.format(board.cost(e), 5) + " " + board.costUnit()
                             + (e.paretoOptimal() ? " (Pareto front)" : "")))
                     .append("</title></circle>\n");
         }
@@ -74,7 +75,8 @@ final class ParetoScatterSvg {
         if (maxT != minT) {
             svg.append(label(x.map(maxT), axisY + 16, "middle", ValueFormat.format(maxT, 4)));
         }
-        svg.append(label((LEFT + WIDTH - RIGHT) / 2.0, axisY + 38, "middle", "wall time (s)"));
+        svg.append(label((LEFT + WIDTH - RIGHT) / 2.0, axisY + 38, "middle", Html.escape(board.paretoAgainst())
+                + (board.costUnit().isEmpty() ? "" : " (" + board.costUnit() + ")")));
         svg.append(label(LEFT - 6, y.map(minM) + 4, "end", ValueFormat.format(minM, 4)));
         if (maxM != minM) {
             svg.append(label(LEFT - 6, y.map(maxM) + 4, "end", ValueFormat.format(maxM, 4)));

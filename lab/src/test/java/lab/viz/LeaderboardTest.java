@@ -66,6 +66,19 @@ class LeaderboardTest {
     }
 
     @Test
+    void theFrontCanBeTakenAgainstAnotherMetricWhereLowerIsBetter() throws Exception {
+        // against loss, big-slow (acc 0.95, loss 0.30) dominates every other run; against wall time it does not
+        Leaderboard againstLoss = Leaderboard.rank(runs(), "acc", RankDirection.DESCENDING, "loss");
+        assertEquals(List.of("big-slow"), names(againstLoss.paretoFront()));
+        assertEquals("loss", againstLoss.paretoAgainst());
+        assertEquals(0.35, againstLoss.cost(againstLoss.entries().get(0)), 0.0, "big ranks first (tied on acc, faster)");
+        againstLoss.writeAll(dir, "lb");
+        assertTrue(Files.readString(dir.resolve("lb.md")).contains("against loss"));
+        assertTrue(Files.readString(dir.resolve("lb.html")).contains("against loss"));
+        assertEquals("wall time", board.paretoAgainst());
+    }
+
+    @Test
     void ascendingRanksLowestFirst() {
         Leaderboard byLoss = Leaderboard.rank(runs(), "loss", RankDirection.ASCENDING);
         assertEquals(List.of("big-slow", "big", HOSTILE, "mid-slow", "fast", "weak"), names(byLoss.entries()));
