@@ -28,6 +28,7 @@ import lab.harness.rundir.RunStatusFile;
 import lab.runtime.HookedTransformer;
 import lab.runtime.loading.LoadOptions;
 import lab.runtime.loading.ModelLoader;
+import lab.viz.AttentionPatterns;
 import lab.viz.HeatmapData;
 
 /**
@@ -136,6 +137,10 @@ public final class ExperimentRunner {
             try (var p = session.phase("prepare_experiment")) {
                 experiment.prepare(m, new ConfigRunInputs(config, m, examples));
             }
+            List<AttentionPatterns> patterns;
+            try (var p = session.phase("patterns")) {
+                patterns = CleanPatterns.write(dir, m, examples, config.output().patternsExamples());
+            }
             List<String> metrics = config.metrics();
             ResultsRecorder recorder = ResultsRecorder.inDirectory(ResultsSchemas.forExperiment(experiment, metrics), dir);
             keptRows.forEach(recorder.table()::append);
@@ -150,7 +155,7 @@ public final class ExperimentRunner {
                 List<HeatmapData> maps = HeatmapAssembler.assemble(summary, experiment.maps(),
                         ResultsSchemas.reportedMetrics(experiment, metrics));
                 RunFigures.write(dir, dir.getFileName().toString(), reportMetadata(config, m), summary, maps,
-                        TopEffects.rank(recorder.table(), summary, metrics, TopEffects.SHOWN));
+                        TopEffects.rank(recorder.table(), summary, metrics, TopEffects.SHOWN), patterns);
                 session.logSummary(summary, recorder.table());
             }
         }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import lab.harness.results.Summary;
+import lab.viz.AttentionPatterns;
 import lab.viz.EffectTable;
 import lab.viz.HeatmapData;
 import lab.viz.HeatmapPng;
@@ -21,7 +22,8 @@ final class RunFigures {
 
     /** @return the files written */
     static List<Path> write(Path dir, String runName, Map<String, String> metadata, Summary summary,
-                            List<HeatmapData> heatmaps, EffectTable topEffects) throws IOException {
+                            List<HeatmapData> heatmaps, EffectTable topEffects, List<AttentionPatterns> patterns)
+            throws IOException {
         List<Path> written = new ArrayList<>();
         for (HeatmapData map : heatmaps) {
             Path png = dir.resolve("heatmap_" + fileName(map.title()) + ".png");
@@ -35,7 +37,7 @@ final class RunFigures {
                     : new SummaryRow(condition, r.metric(), r.mean(), r.ciLow(), r.ciHigh()));
         }
         Path report = dir.resolve("report.html");
-        HtmlReport.write(new RunReport(runName, metadata, rows, "95% CI", heatmaps, topEffects), report);
+        HtmlReport.write(new RunReport(runName, metadata, rows, "95% CI", heatmaps, topEffects, patterns), report);
         written.add(report);
         return written;
     }

@@ -61,7 +61,7 @@ class ExperimentRunnerTest {
         assertEquals(RunState.FINISHED, first.state());
         Path dir = first.directory();
         for (String f : new String[] {"config.json", "provenance.json", "status.json", "results.parquet", "summary.json",
-                "summary.csv", "profile.json", "report.html", "run.log"}) {
+                "summary.csv", "profile.json", "report.html", "run.log", "patterns.json"}) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f + " missing in " + dir);
         }
         ObjectMapper json = new ObjectMapper();
