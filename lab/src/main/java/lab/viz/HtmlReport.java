@@ -47,6 +47,7 @@ public final class HtmlReport {
         appendHeatmaps(html, report);
         appendPatterns(html, report);
         appendTopEffects(html, report);
+        appendCalibration(html, report);
         appendSummary(html, report);
         html.append("<div id=\"viz-tooltip\" role=\"tooltip\" hidden></div>\n")
                 .append("<script>").append(SCRIPT).append("</script>\n")
@@ -141,6 +142,18 @@ public final class HtmlReport {
         html.append("</select></label>\n<div id=\"pattern-view\"><p class=\"note\">No head open yet.</p></div>\n")
                 .append("<script type=\"application/json\" id=\"pattern-data\">")
                 .append(AttentionPatternsJson.forScriptElement(examples)).append("</script>\n</section>\n");
+    }
+
+    private static void appendCalibration(StringBuilder html, RunReport report) {
+        if (report.calibration().isEmpty()) {
+            return;
+        }
+        html.append("<section id=\"calibration\">\n<h2>Calibration</h2>\n<div class=\"maps\">\n");
+        for (ReliabilityDiagram d : report.calibration()) {
+            html.append("<figure>\n<h3>").append(Html.escape(d.title())).append("</h3>\n<p class=\"note\">")
+                    .append(Html.escape(d.note())).append("</p>\n").append(ReliabilityDiagramSvg.render(d)).append("\n</figure>\n");
+        }
+        html.append("</div>\n</section>\n");
     }
 
     static String interval(double low, double high) {

@@ -41,7 +41,7 @@ class RunReportPatternsTest {
         HeatmapData layerByHead = HeatmapData.indexed("logit_diff change", "layer", "head",
                 new double[][] {{-0.5, 0.1}, {0.2, -3.0}}, "Δ logit diff");
         return new RunReport("run", Map.of("model", "tiny"), List.of(), "95% CI", List.of(layerByHead), EffectTable.none(),
-                examples());
+                examples(), List.of(ReliabilityDiagramSvgTest.diagram()));
     }
 
     @Test

@@ -141,6 +141,10 @@ public final class ExperimentRunner {
             try (var p = session.phase("patterns")) {
                 patterns = CleanPatterns.write(dir, m, examples, config.output().patternsExamples());
             }
+            CleanCalibration.Result calibration;
+            try (var p = session.phase("calibration")) {
+                calibration = CleanCalibration.measure(dir, config, m, examples);
+            }
             List<String> metrics = config.metrics();
             ResultsRecorder recorder = ResultsRecorder.inDirectory(ResultsSchemas.forExperiment(experiment, metrics), dir);
             keptRows.forEach(recorder.table()::append);
@@ -150,13 +154,14 @@ public final class ExperimentRunner {
             recorder.close();
             try (var p = session.phase("summarize")) {
                 Summary summary = SeedLevelSummarizer.summarize(recorder.table());
-                SummaryWriter.write(summary, dir);
+                SummaryWriter.write(summary, dir, calibration.summaryEntries());
                 summary.notes().forEach(note -> log.info("summary: %s", note));
                 List<HeatmapData> maps = HeatmapAssembler.assemble(summary, experiment.maps(),
                         ResultsSchemas.reportedMetrics(experiment, metrics));
                 RunFigures.write(dir, dir.getFileName().toString(), reportMetadata(config, m), summary, maps,
-                        TopEffects.rank(recorder.table(), summary, metrics, TopEffects.SHOWN), patterns);
+                        TopEffects.rank(recorder.table(), summary, metrics, TopEffects.SHOWN), patterns, calibration.diagrams());
                 session.logSummary(summary, recorder.table());
+                session.logMetrics(calibration.metrics());
             }
         }
     }

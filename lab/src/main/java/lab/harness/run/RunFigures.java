@@ -11,6 +11,7 @@ import lab.viz.EffectTable;
 import lab.viz.HeatmapData;
 import lab.viz.HeatmapPng;
 import lab.viz.HtmlReport;
+import lab.viz.ReliabilityDiagram;
 import lab.viz.RunReport;
 import lab.viz.SummaryRow;
 
@@ -22,8 +23,8 @@ final class RunFigures {
 
     /** @return the files written */
     static List<Path> write(Path dir, String runName, Map<String, String> metadata, Summary summary,
-                            List<HeatmapData> heatmaps, EffectTable topEffects, List<AttentionPatterns> patterns)
-            throws IOException {
+                            List<HeatmapData> heatmaps, EffectTable topEffects, List<AttentionPatterns> patterns,
+                            List<ReliabilityDiagram> calibration) throws IOException {
         List<Path> written = new ArrayList<>();
         for (HeatmapData map : heatmaps) {
             Path png = dir.resolve("heatmap_" + fileName(map.title()) + ".png");
@@ -37,7 +38,7 @@ final class RunFigures {
                     : new SummaryRow(condition, r.metric(), r.mean(), r.ciLow(), r.ciHigh()));
         }
         Path report = dir.resolve("report.html");
-        HtmlReport.write(new RunReport(runName, metadata, rows, "95% CI", heatmaps, topEffects, patterns), report);
+        HtmlReport.write(new RunReport(runName, metadata, rows, "95% CI", heatmaps, topEffects, patterns, calibration), report);
         written.add(report);
         return written;
     }

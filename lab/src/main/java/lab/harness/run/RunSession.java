@@ -179,6 +179,15 @@ final class RunSession implements AutoCloseable {
         tracker.logMetrics(points);
     }
 
+    /** Run-level metrics (e.g. {@code calibration/ece_before}), each logged once at step 0. */
+    void logMetrics(Map<String, Double> metrics) {
+        if (tracker == null || metrics.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        tracker.logMetrics(metrics.entrySet().stream().map(e -> new MetricPoint(e.getKey(), e.getValue(), 0, now)).toList());
+    }
+
     /** Ends the run: status file first (the record a battery trusts), then profile, then MLflow with the files. */
     void finish(RunState state, Throwable error) {
         heartbeat.shutdownNow();
