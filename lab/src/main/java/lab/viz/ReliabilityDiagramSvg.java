@@ -19,7 +19,7 @@ public final class ReliabilityDiagramSvg {
     }
 
     public static String render(ReliabilityDiagram d) {
-        int legendTop = TOP + SIZE + 44;
+        int legendTop = TOP + SIZE + 62;
         int height = legendTop + 18 * d.curves().size() + 6;
         StringBuilder svg = new StringBuilder(4096);
         svg.append("<svg class=\"reliability\" role=\"img\" width=\"").append(LEFT + SIZE + 20).append("\" height=\"")

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import lab.data.Corpus;
+import lab.data.CorpusItem;
 import lab.data.SplitFile;
 import lab.experiments.CleanAnswerLogits;
 import lab.experiments.PreparedExample;
@@ -29,7 +30,7 @@ import lab.viz.ReliabilityDiagram;
  * calibration error ({@value ExpectedCalibrationError#BINS} equal-width bins) of the top-1
  * prediction at the scored position, and temperature scaling fitted on the corpus's {@code val}
  * subset and applied to its {@code test} subset. Without a split holding both, the ECE of the
- * run's own examples alone. Written to {@code calibration.json}, and handed on to the summary,
+ * run's own examples alone. Each subset is cut to {@code data.n_examples} when the config sets it. Written to {@code calibration.json}, and handed on to the summary,
  * MLflow and the report.
  *
  * <p>The clean run only: calibrating every condition would mean running each intervention over
@@ -124,9 +125,12 @@ final class CleanCalibration {
                 + " Clean run only: the conditions are not calibrated.", curves)));
     }
 
+    /** The subset's items, at most {@code data.n_examples} of them (the first), so that a quick run stays quick. */
     private static List<PreparedExample> subset(RunConfig config, HookedTransformer model, Path split, String name) {
         Path corpus = config.data().corpus();
-        return ConfigRunInputs.prepare(Corpus.load(corpus, split, name), corpus, config, model);
+        List<CorpusItem> items = Corpus.load(corpus, split, name);
+        int limit = config.data().nExamples().orElse(items.size());
+        return ConfigRunInputs.prepare(items.subList(0, Math.min(limit, items.size())), corpus, config, model);
     }
 
     private static ExpectedCalibrationError.Result ece(List<CleanAnswerLogits.Reading> readings, double temperature) {
