@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import lab.experiments.HeadPatterns;
+import lab.harness.run.CleanPatterns;
 import lab.runtime.HookedTransformer;
 import lab.viz.AttentionPatternPage;
 import lab.viz.AttentionPatterns;
@@ -48,17 +49,9 @@ final class PatternsCommand implements Runnable {
                         + m.config().contextLength());
             }
             List<int[]> shown = chosen == null ? HeadPatterns.every(m.config()) : chosen;
-            List<double[][]> weights = HeadPatterns.read(m, ids, shown);
-            List<String> tokens = new ArrayList<>();
-            for (long id : ids) {
-                tokens.add(m.tokenizer().decode(new long[] {id}));
-            }
-            List<AttentionPatterns.Head> pages = new ArrayList<>();
-            for (int i = 0; i < shown.size(); i++) {
-                pages.add(new AttentionPatterns.Head("L" + shown.get(i)[0] + "H" + shown.get(i)[1], weights.get(i)));
-            }
-            AttentionPatternPage.write(new AttentionPatterns(model.dir.getFileName() + ": " + text, tokens, pages), out);
-            System.out.println("wrote " + out + ": " + pages.size() + " heads x " + ids.length + " tokens");
+            AttentionPatterns patterns = CleanPatterns.of(m, model.dir.getFileName() + ": " + text, ids, shown);
+            AttentionPatternPage.write(patterns, out);
+            System.out.println("wrote " + out + ": " + shown.size() + " heads x " + ids.length + " tokens");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
         }

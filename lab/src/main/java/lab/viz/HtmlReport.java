@@ -3,6 +3,7 @@ package lab.viz;
 import lab.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,12 +19,14 @@ import java.util.Map;
  *
  * <p>After wiring the tooltips the script sets {@code data-viz-ready="<cell count>"} on
  * {@code <body>}; {@code scripts/check-report-renders} reads it back from headless Chromium to
- * prove the script ran. Opening the file with {@code #viz-selftest} makes it hover its first cell.
+ * prove the script ran. Opening the file with {@code #viz-selftest} makes it hover its first cell
+ * and, when the report has attention patterns, click a head's cell and hover the pattern it opens.
  */
 public final class HtmlReport {
 
-    private static final String STYLE = Html.resource("report.css");
-    private static final String SCRIPT = Html.resource("report.js");
+    private static final String STYLE = Html.resource("report.css") + Html.resource("patterns.css");
+    private static final String SCRIPT = Html.resource("report.js") + Html.resource("patterns.js")
+            + Html.resource("report-patterns.js");
 
     private HtmlReport() {
     }
@@ -42,7 +45,9 @@ public final class HtmlReport {
                 .append("</head>\n<body>\n");
         appendHeader(html, report);
         appendHeatmaps(html, report);
+        appendPatterns(html, report);
         appendTopEffects(html, report);
+        appendCalibration(html, report);
         appendSummary(html, report);
         html.append("<div id=\"viz-tooltip\" role=\"tooltip\" hidden></div>\n")
                 .append("<script>").append(SCRIPT).append("</script>\n")
@@ -108,6 +113,47 @@ public final class HtmlReport {
             html.append("</tr>\n");
         }
         html.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    /**
+     * The clean run's attention patterns as data (see {@link AttentionPatternsJson}) with a head and
+     * an example picker; the script draws a head's figure when it is picked or its heatmap cell clicked.
+     */
+    private static void appendPatterns(StringBuilder html, RunReport report) {
+        List<AttentionPatterns> examples = report.patterns();
+        if (examples.isEmpty()) {
+            return;
+        }
+        html.append("<section id=\"patterns\">\n<h2>Attention patterns</h2>\n<p class=\"note\">The clean run's")
+                .append(" <code>hook_pattern</code> on ").append(examples.size()).append(examples.size() == 1 ? " example" : " examples")
+                .append(" (<code>patterns.json</code>). Click a cell of a layer x head map, or pick a head and an example.")
+                .append(" Hover a token: blue, what it attends to; orange underline, what attends to it; weights beneath.")
+                .append(" Hover a cell for its weight.</p>\n<label>Head <select id=\"pattern-head\">");
+        for (AttentionPatterns.Head h : examples.get(0).heads()) {
+            html.append("<option value=\"").append(Html.escape(h.name())).append("\">").append(Html.escape(h.name())).append("</option>");
+        }
+        html.append("</select></label>\n<label>Example <select id=\"pattern-example\">");
+        for (int i = 0; i < examples.size(); i++) {
+            AttentionPatterns p = examples.get(i);
+            String text = String.join(" ", p.tokens());
+            html.append("<option value=\"").append(i).append("\">").append(Html.escape(p.title() + ": "
+                    + (text.length() > 60 ? text.substring(0, 59) + "…" : text))).append("</option>");
+        }
+        html.append("</select></label>\n<div id=\"pattern-view\"><p class=\"note\">No head open yet.</p></div>\n")
+                .append("<script type=\"application/json\" id=\"pattern-data\">")
+                .append(AttentionPatternsJson.forScriptElement(examples)).append("</script>\n</section>\n");
+    }
+
+    private static void appendCalibration(StringBuilder html, RunReport report) {
+        if (report.calibration().isEmpty()) {
+            return;
+        }
+        html.append("<section id=\"calibration\">\n<h2>Calibration</h2>\n<div class=\"maps\">\n");
+        for (ReliabilityDiagram d : report.calibration()) {
+            html.append("<figure>\n<h3>").append(Html.escape(d.title())).append("</h3>\n<p class=\"note\">")
+                    .append(Html.escape(d.note())).append("</p>\n").append(ReliabilityDiagramSvg.render(d)).append("\n</figure>\n");
+        }
+        html.append("</div>\n</section>\n");
     }
 
     static String interval(double low, double high) {

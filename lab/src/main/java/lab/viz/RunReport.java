@@ -16,9 +16,13 @@ import java.util.Objects;
  * @param ciLabel   heading of the interval column, e.g. "95% CI (bootstrap)"
  * @param heatmaps  drawn in the given order
  * @param topEffects the conditions with the largest effects, shown after the heatmaps; {@link EffectTable#none()} for none
+ * @param patterns  attention patterns of the clean run on a few examples (the same heads in each; a
+ *                  head opens on a click in a layer x head map); empty for none
+ * @param calibration reliability diagrams (e.g. the clean run's before and after temperature scaling); empty for none
  */
 public record RunReport(String runName, Map<String, String> metadata, List<SummaryRow> summary,
-                        String ciLabel, List<HeatmapData> heatmaps, EffectTable topEffects) {
+                        String ciLabel, List<HeatmapData> heatmaps, EffectTable topEffects,
+                        List<AttentionPatterns> patterns, List<ReliabilityDiagram> calibration) {
 
     public RunReport {
         Objects.requireNonNull(runName, "runName");
@@ -32,6 +36,13 @@ public record RunReport(String runName, Map<String, String> metadata, List<Summa
         summary = List.copyOf(Objects.requireNonNull(summary, "summary"));
         heatmaps = List.copyOf(Objects.requireNonNull(heatmaps, "heatmaps"));
         Objects.requireNonNull(topEffects, "topEffects");
+        patterns = List.copyOf(Objects.requireNonNull(patterns, "patterns"));
+        calibration = List.copyOf(Objects.requireNonNull(calibration, "calibration"));
+    }
+
+    public RunReport(String runName, Map<String, String> metadata, List<SummaryRow> summary, String ciLabel,
+                     List<HeatmapData> heatmaps, EffectTable topEffects) {
+        this(runName, metadata, summary, ciLabel, heatmaps, topEffects, List.of(), List.of());
     }
 
     public RunReport(String runName, Map<String, String> metadata, List<SummaryRow> summary, String ciLabel,

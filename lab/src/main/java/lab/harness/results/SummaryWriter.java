@@ -36,11 +36,20 @@ public final class SummaryWriter {
 
     /** Writes both files into {@code directory} (created if needed). */
     public static void write(Summary summary, Path directory) throws IOException {
-        AtomicFiles.writeString(directory.resolve(JSON_FILE), toJson(summary));
+        write(summary, directory, Map.of());
+    }
+
+    /** As {@link #write(Summary, Path)}, with run-level entries (e.g. {@code calibration}) added to summary.json after the notes. */
+    public static void write(Summary summary, Path directory, Map<String, Object> extra) throws IOException {
+        AtomicFiles.writeString(directory.resolve(JSON_FILE), toJson(summary, extra));
         AtomicFiles.writeString(directory.resolve(CSV_FILE), toCsv(summary));
     }
 
     public static String toJson(Summary summary) {
+        return toJson(summary, Map.of());
+    }
+
+    public static String toJson(Summary summary, Map<String, Object> extra) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("definition", SeedLevelSummarizer.DEFINITION);
         root.put("confidence_level", summary.confidenceLevel());
@@ -49,6 +58,12 @@ public final class SummaryWriter {
         root.put("condition_columns", summary.conditionColumns());
         root.put("metrics", summary.metrics());
         root.put("notes", summary.notes());
+        extra.forEach((key, value) -> {
+            if (root.containsKey(key) || key.equals("rows")) {
+                throw new IllegalArgumentException("summary entry '" + key + "' clashes with one summary.json has");
+            }
+            root.put(key, value);
+        });
         List<Map<String, Object>> rows = new ArrayList<>();
         for (SummaryRow r : summary.rows()) {
             Map<String, Object> row = new LinkedHashMap<>();

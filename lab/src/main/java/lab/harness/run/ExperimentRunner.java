@@ -29,6 +29,7 @@ import lab.runtime.HookedTransformer;
 import lab.runtime.loading.Checkpoint;
 import lab.runtime.loading.LoadOptions;
 import lab.runtime.loading.ModelLoader;
+import lab.viz.AttentionPatterns;
 import lab.viz.HeatmapData;
 
 /**
@@ -143,6 +144,14 @@ public final class ExperimentRunner {
             try (var p = session.phase("prepare_experiment")) {
                 experiment.prepare(m, new ConfigRunInputs(config, m, examples));
             }
+            List<AttentionPatterns> patterns;
+            try (var p = session.phase("patterns")) {
+                patterns = CleanPatterns.write(dir, m, examples, config.output().patternsExamples());
+            }
+            CleanCalibration.Result calibration;
+            try (var p = session.phase("calibration")) {
+                calibration = CleanCalibration.measure(dir, config, m, examples);
+            }
             List<String> metrics = config.metrics();
             ResultsRecorder recorder = ResultsRecorder.inDirectory(ResultsSchemas.forExperiment(experiment, metrics), dir);
             keptRows.forEach(recorder.table()::append);
@@ -152,15 +161,16 @@ public final class ExperimentRunner {
             recorder.close();
             try (var p = session.phase("summarize")) {
                 Summary summary = SeedLevelSummarizer.summarize(recorder.table());
-                SummaryWriter.write(summary, dir);
+                SummaryWriter.write(summary, dir, calibration.summaryEntries());
                 summary.notes().forEach(note -> log.info("summary: %s", note));
                 List<HeatmapData> maps = new ArrayList<>(HeatmapAssembler.assemble(summary, experiment.maps(),
                         ResultsSchemas.reportedMetrics(experiment, metrics)));
                 maps.addAll(ExampleHeatmaps.assemble(recorder.table(), experiment.exampleMaps(), metrics));
                 RunFigures.write(dir, dir.getFileName().toString(), reportMetadata(config, m), summary, maps,
                         TopEffects.rank(recorder.table(), summary, ResultsSchemas.reportedMetrics(experiment, metrics),
-                                experiment.effectMetric(metrics), TopEffects.SHOWN));
+                                experiment.effectMetric(metrics), TopEffects.SHOWN), patterns, calibration.diagrams());
                 session.logSummary(summary, recorder.table());
+                session.logMetrics(calibration.metrics());
             }
         }
     }

@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import lab.harness.results.Summary;
+import lab.viz.AttentionPatterns;
 import lab.viz.EffectTable;
 import lab.viz.HeatmapData;
 import lab.viz.HeatmapPng;
 import lab.viz.HtmlReport;
+import lab.viz.ReliabilityDiagram;
 import lab.viz.RunReport;
 import lab.viz.SummaryRow;
 
@@ -21,7 +23,8 @@ final class RunFigures {
 
     /** @return the files written */
     static List<Path> write(Path dir, String runName, Map<String, String> metadata, Summary summary,
-                            List<HeatmapData> heatmaps, EffectTable topEffects) throws IOException {
+                            List<HeatmapData> heatmaps, EffectTable topEffects, List<AttentionPatterns> patterns,
+                            List<ReliabilityDiagram> calibration) throws IOException {
         List<Path> written = new ArrayList<>();
         for (HeatmapData map : heatmaps) {
             Path png = dir.resolve("heatmap_" + fileName(map.title()) + ".png");
@@ -35,7 +38,7 @@ final class RunFigures {
                     : new SummaryRow(condition, r.metric(), r.mean(), r.ciLow(), r.ciHigh()));
         }
         Path report = dir.resolve("report.html");
-        HtmlReport.write(new RunReport(runName, metadata, rows, "95% CI", heatmaps, topEffects), report);
+        HtmlReport.write(new RunReport(runName, metadata, rows, "95% CI", heatmaps, topEffects, patterns, calibration), report);
         written.add(report);
         return written;
     }

@@ -186,6 +186,12 @@ final class RunSession implements AutoCloseable {
         }
     }
 
+    /** Run-level metrics (e.g. {@code calibration/ece_before}), each logged once at step 0. */
+    void logMetrics(Map<String, Double> metrics) {
+        long now = System.currentTimeMillis();
+        logMetrics(metrics.entrySet().stream().map(e -> new MetricPoint(e.getKey(), e.getValue(), 0, now)).toList());
+    }
+
     /** Ends the run: status file first (the record a battery trusts), then profile, then MLflow with the files. */
     void finish(RunState state, Throwable error) {
         heartbeat.shutdownNow();

@@ -61,7 +61,7 @@ class ExperimentRunnerTest {
         assertEquals(RunState.FINISHED, first.state());
         Path dir = first.directory();
         for (String f : new String[] {"config.json", "provenance.json", "status.json", "results.parquet", "summary.json",
-                "summary.csv", "profile.json", "report.html", "run.log"}) {
+                "summary.csv", "profile.json", "report.html", "run.log", "patterns.json", "calibration.json"}) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f + " missing in " + dir);
         }
         ObjectMapper json = new ObjectMapper();
@@ -100,6 +100,8 @@ class ExperimentRunnerTest {
         assertEquals("heads_zero", Files.readString(mlRun.resolve("params/experiment.type")));
         assertTrue(Files.isRegularFile(mlRun.resolve("artifacts/results.parquet")));
         assertTrue(Files.isRegularFile(mlRun.resolve("metrics/logit_diff/seed_mean")));
+        assertTrue(Files.isRegularFile(mlRun.resolve("metrics/calibration/ece_before")));
+        assertTrue(summary.get("calibration").get("ece_before").isNumber(), "calibration in summary.json");
 
         ExperimentRunner.Outcome second = runner.run(config(corpus));
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
