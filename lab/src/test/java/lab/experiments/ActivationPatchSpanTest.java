@@ -37,24 +37,32 @@ class ActivationPatchSpanTest {
     void spanPatchesMatchPlainHookedForwardsOverPromptAndAnswer() throws Exception {
         try (HookedTransformer model = Fixtures.load("gpt2-tiny"); NDManager m = NDManager.newBaseManager()) {
             var ref = Fixtures.referenceJson("gpt2-tiny");
-            // " drink" is 4 tokens, " Mary" fewer: the foil's row is padded
-            PreparedExample ex = new ExamplePreparer(model.tokenizer(), true, model.config().contextLength(), AnswerSpan.FULL)
-                    .prepare(new Prompt("p", "g", ref.get("clean").asText(), ref.get("corrupt").asText(), " drink", " Mary"), "test");
-            assertTrue(ex.targetTokens().length > ex.foilTokens().length, "answers of different lengths");
-            int last = ex.clean().length - 1;
-            int changed = 0;
-            while (ex.clean()[changed] == ex.corrupt()[changed]) {
-                changed++;
+            ExamplePreparer preparer = new ExamplePreparer(model.tokenizer(), true, model.config().contextLength(), AnswerSpan.FULL);
+            // target longer than foil, then foil longer than target: each row takes its turn being padded
+            for (String[] answers : new String[][] {{" drink", " Mary"}, {" Mary", " lemonade"}}) {
+                PreparedExample ex = preparer.prepare(new Prompt("p", "g", ref.get("clean").asText(), ref.get("corrupt").asText(),
+                        answers[0], answers[1]), "test");
+                assertTrue(ex.targetTokens().length != ex.foilTokens().length
+                        && Math.max(ex.targetTokens().length, ex.foilTokens().length) > 1, java.util.Arrays.toString(answers));
+                checkAllGranularities(model, m, ex);
             }
-            String positions = "[0, " + changed + ", " + last + "]";
-            for (String params : new String[] {
-                    "{\"direction\": \"both\", \"granularity\": \"layer_resid\", \"positions\": " + positions + ", \"batch_size\": 5}",
-                    "{\"direction\": \"both\", \"granularity\": \"attn_out\", \"positions\": " + positions + ", \"batch_size\": 7}",
-                    "{\"direction\": \"both\", \"granularity\": \"head_out\", \"batch_size\": 6}",
-                    "{\"direction\": \"both\", \"granularity\": \"head_out\", \"per_position\": true, \"layers\": [1],"
-                            + " \"positions\": [" + changed + ", " + last + "]}"}) {
-                checkAgainstPlainForwards(model, m, ex, params);
-            }
+        }
+    }
+
+    private void checkAllGranularities(HookedTransformer model, NDManager m, PreparedExample ex) throws Exception {
+        int last = ex.clean().length - 1;
+        int changed = 0;
+        while (ex.clean()[changed] == ex.corrupt()[changed]) {
+            changed++;
+        }
+        String positions = "[0, " + changed + ", " + last + "]";
+        for (String params : new String[] {
+                "{\"direction\": \"both\", \"granularity\": \"layer_resid\", \"positions\": " + positions + ", \"batch_size\": 5}",
+                "{\"direction\": \"both\", \"granularity\": \"attn_out\", \"positions\": " + positions + ", \"batch_size\": 7}",
+                "{\"direction\": \"both\", \"granularity\": \"head_out\", \"batch_size\": 6}",
+                "{\"direction\": \"both\", \"granularity\": \"head_out\", \"per_position\": true, \"layers\": [1],"
+                        + " \"positions\": [" + changed + ", " + last + "]}"}) {
+            checkAgainstPlainForwards(model, m, ex, params);
         }
     }
 
