@@ -38,7 +38,8 @@ import lab.runtime.ModelConfig;
  * {@code granularity} ("layer_resid", "attn_out", "mlp_out": layer x position; "head_out": layer x
  * head over all positions, or layer x head x position with {@code "per_position": true}), optional
  * {@code layers} and {@code positions} (lists; default all; positions count from the prompt's
- * start, and an example shorter than a position has no row there), {@code batch_size} (forward rows, default 64; a patched run takes two with answer spans).
+ * start, and an example shorter than a position has no row there), {@code batch_size} (forward
+ * rows, default 64; a patched run takes two with answer spans).
  */
 public final class ActivationPatch implements Experiment {
 
