@@ -17,8 +17,11 @@ import lab.runtime.ModelConfig;
 /**
  * Activation patching between an example's clean and corrupt runs, in either direction or both:
  * one component's activation (a layer's residual, attention or MLP output at a position, or a
- * head's output) is taken from one run and written into the other, and the answer is read at the
- * last position.
+ * head's output) is taken from one run and written into the other, and the answers are read as
+ * the {@link AnswerScorer} reads them: at the last position for one-token answers; with
+ * {@code "span": "full"} the clean and corrupt runs are each prompt + target and prompt + foil
+ * (the prompts have one length, so row matches row), a patch takes the source's activation of the
+ * same answer, and only prompt positions are ever patched, never the answer tokens.
  *
  * <p>Both runs are made once per example, caching what is patched and the residual entering each
  * patched layer; every patched run then starts at its layer from the receiving run's cached
@@ -35,7 +38,8 @@ import lab.runtime.ModelConfig;
  * {@code granularity} ("layer_resid", "attn_out", "mlp_out": layer x position; "head_out": layer x
  * head over all positions, or layer x head x position with {@code "per_position": true}), optional
  * {@code layers} and {@code positions} (lists; default all; positions count from the prompt's
- * start, and an example shorter than a position has no row there), {@code batch_size} (default 64).
+ * start, and an example shorter than a position has no row there), {@code batch_size} (forward
+ * rows, default 64; a patched run takes two with answer spans).
  */
 public final class ActivationPatch implements Experiment {
 
@@ -119,6 +123,11 @@ public final class ActivationPatch implements Experiment {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public boolean scoresAnswerSpans() {
+        return true;
     }
 
     @Override
@@ -210,12 +219,12 @@ public final class ActivationPatch implements Experiment {
             cached.add(granularity.hook(l));
         }
         try (NDManager m = NDManager.newBaseManager(model.device());
-             CleanCorruptRuns runs = CleanCorruptRuns.of(model, m, example, cached)) {
-            // AnswerMetrics reads intervened logits against the run it is built on: here, each
+             CleanCorruptRuns runs = CleanCorruptRuns.scored(model, m, example, cached)) {
+            // AnswerMetrics reads intervened runs against the run it is built on: here, each
             // unpatched run is the reference of the patches it receives
             Map<Run, AnswerMetrics> receivers = Map.of(
-                    Run.CLEAN, new AnswerMetrics(runs.lastLogits(Run.CLEAN), example.target(), example.foil()),
-                    Run.CORRUPT, new AnswerMetrics(runs.lastLogits(Run.CORRUPT), example.target(), example.foil()));
+                    Run.CLEAN, new AnswerMetrics(runs.reading(Run.CLEAN)),
+                    Run.CORRUPT, new AnswerMetrics(runs.reading(Run.CORRUPT)));
             double clean = receivers.get(Run.CLEAN).cleanLogitDiff();
             double corrupt = receivers.get(Run.CORRUPT).cleanLogitDiff();
             Map<String, Double> baselines = new LinkedHashMap<>();
@@ -228,13 +237,10 @@ public final class ActivationPatch implements Experiment {
                 for (PatchDirection d : directions) {
                     sites(layer, example.clean().length, config.nHeads()).forEach(s -> jobs.add(new PatchBatches.Job(d, s)));
                 }
-                batches.run(layer, jobs, (job, logits) -> {
+                batches.read(layer, jobs, (job, patched) -> {
                     AnswerMetrics receiver = receivers.get(job.direction().receiver());
-                    Map<String, Double> values = new LinkedHashMap<>();
-                    for (String metric : metrics) {
-                        values.put(metric, receiver.value(metric, logits));
-                    }
-                    double score = job.direction().score(receiver.value(AnswerMetrics.LOGIT_DIFF, logits), clean, corrupt);
+                    Map<String, Double> values = new LinkedHashMap<>(receiver.values(metrics, patched));
+                    double score = job.direction().score(receiver.value(AnswerMetrics.LOGIT_DIFF, patched), clean, corrupt);
                     values.put(PatchScore.NAME, score);
                     scores.computeIfAbsent(job.site(), k -> new double[directions.size()])[directions.indexOf(job.direction())] = score;
                     sink.accept(condition(job.direction().label(), job.site()), values, baselines);

@@ -145,13 +145,18 @@ class AnswerSpanTest {
     }
 
     /** Summed log-probabilities of target and foil, each from its own unbatched forward, and the first answer position's log-probs. */
-    private record Reading(double target, double foil, double[] first) {
+    record Reading(double target, double foil, double[] first) {
 
         static Reading of(HookedTransformer model, NDManager m, PreparedExample ex, Hook hook) {
-            long[] prompt = ex.clean();
-            double[][] targetLogProbs = logProbs(model, m, prompt, ex.targetTokens(), hook);
-            return new Reading(sum(targetLogProbs, ex.targetTokens()),
-                    sum(logProbs(model, m, prompt, ex.foilTokens(), hook), ex.foilTokens()), targetLogProbs[0]);
+            return of(model, m, ex.clean(), ex.targetTokens(), ex.foilTokens(), answer -> hook);
+        }
+
+        /** @param hookFor the hook of the forward over prompt + that answer; null for none */
+        static Reading of(HookedTransformer model, NDManager m, long[] prompt, long[] target, long[] foil,
+                          java.util.function.Function<long[], Hook> hookFor) {
+            double[][] targetLogProbs = logProbs(model, m, prompt, target, hookFor.apply(target));
+            return new Reading(sum(targetLogProbs, target), sum(logProbs(model, m, prompt, foil, hookFor.apply(foil)), foil),
+                    targetLogProbs[0]);
         }
 
         /** log_softmax at the positions predicting each answer token of prompt + answer. */
@@ -188,7 +193,7 @@ class AnswerSpanTest {
         }
     }
 
-    private static double klByHand(double[] logP, double[] logQ) {
+    static double klByHand(double[] logP, double[] logQ) {
         double kl = 0;
         for (int i = 0; i < logP.length; i++) {
             kl += Math.exp(logP[i]) * (logP[i] - logQ[i]);
@@ -196,7 +201,7 @@ class AnswerSpanTest {
         return Math.max(0, kl);
     }
 
-    private static int argMax(double[] v) {
+    static int argMax(double[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) {
             best = v[i] > v[best] ? i : best;
