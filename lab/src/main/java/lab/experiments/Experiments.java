@@ -14,7 +14,8 @@ public final class Experiments {
             LogitAttribution.TYPE, LogitAttribution::fromParams,
             CausalTrace.TYPE, CausalTrace::fromParams,
             HeadsPairZero.TYPE, HeadsPairZero::fromParams,
-            ActivationPatch.TYPE, ActivationPatch::fromParams));
+            ActivationPatch.TYPE, ActivationPatch::fromParams,
+            AttributionPatch.TYPE, AttributionPatch::fromParams));
 
     private Experiments() {
     }
