@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +15,9 @@ import lab.runtime.ModelConfig;
 
 /**
  * Attribution patching (Nanda's AtP): the first-order estimate of every activation patch that
- * {@link ActivationPatch} with the same parameters would run, from one forward of each run and one
- * backward of the receiving run's logit difference. Patching activation a from the source run
- * into the receiver changes logit_diff by about {@code (a_source - a_receiver) . d logit_diff / d a},
+ * {@link ActivationPatch} with the same parameters would run, from one forward (clean and corrupt
+ * as two rows) and one backward of the receiving runs' logit differences. Patching activation a
+ * from the source run into the receiver changes logit_diff by about {@code (a_source - a_receiver) . d logit_diff / d a},
  * the gradient taken on the receiving run (the corrupt run for clean_to_corrupt, the clean run for
  * corrupt_to_clean); a head's patch over all positions is the sum of its per-position terms.
  *
@@ -111,14 +110,12 @@ public final class AttributionPatch implements Experiment {
         List<String> hooks = layers.stream().map(granularity::hook).toList();
         int length = example.clean().length;
         try (NDManager m = NDManager.newBaseManager(model.device())) {
-            Map<Run, GradientRun> runs = new EnumMap<>(Run.class);
-            for (Run run : Run.values()) {
-                boolean receives = directions.stream().anyMatch(d -> d.receiver() == run);
-                long[] prompt = run == Run.CLEAN ? example.clean() : example.corrupt();
-                runs.put(run, GradientRun.of(model, m, prompt, example.target(), example.foil(), hooks, receives));
-            }
-            double clean = runs.get(Run.CLEAN).logitDiff();
-            double corrupt = runs.get(Run.CORRUPT).logitDiff();
+            // both prompts as the two rows of one forward (row = Run's ordinal), one backward for every receiving row
+            List<Integer> receivers = directions.stream().map(d -> d.receiver().ordinal()).distinct().toList();
+            GradientRun runs = GradientRun.of(model, m, List.of(example.clean(), example.corrupt()), example.target(),
+                    example.foil(), hooks, receivers);
+            double clean = runs.logitDiff(Run.CLEAN.ordinal());
+            double corrupt = runs.logitDiff(Run.CORRUPT.ordinal());
             Map<String, Double> baselines = new LinkedHashMap<>();
             baselines.put(AnswerMetrics.CLEAN_LOGIT_DIFF, clean);
             baselines.put(PatchScore.CORRUPT_LOGIT_DIFF, corrupt);
@@ -126,10 +123,10 @@ public final class AttributionPatch implements Experiment {
             for (int layer : layers) {
                 String hook = granularity.hook(layer);
                 for (PatchDirection d : directions) {
-                    GradientRun receiver = runs.get(d.receiver());
-                    double[] terms = terms(runs.get(d.source()).activation(hook), receiver, hook);
+                    int receiver = d.receiver().ordinal();
+                    double[] terms = terms(runs, hook, d.source().ordinal(), receiver);
                     for (PatchSite site : exact.sites(layer, length, config.nHeads())) {
-                        double estimated = receiver.logitDiff() + estimate(terms, site, length, config.nHeads());
+                        double estimated = runs.logitDiff(receiver) + estimate(terms, site, length, config.nHeads());
                         Map<String, Double> values = new LinkedHashMap<>();
                         for (String metric : metrics) {
                             values.put(metric, estimated);
@@ -151,9 +148,10 @@ public final class AttributionPatch implements Experiment {
      * (source - receiver) * gradient summed over the feature axis, in double: one term per position
      * [pos] for a residual or block output, per position and head [pos * heads + head] for hook_z.
      */
-    static double[] terms(NDArray source, GradientRun receiver, String hook) {
-        NDArray delta = source.toType(DataType.FLOAT64, false).sub(receiver.activation(hook).toType(DataType.FLOAT64, false));
-        NDArray products = delta.mul(receiver.gradient(hook).toType(DataType.FLOAT64, false));
+    static double[] terms(GradientRun runs, String hook, int source, int receiver) {
+        NDArray delta = runs.activation(hook, source).toType(DataType.FLOAT64, false)
+                .sub(runs.activation(hook, receiver).toType(DataType.FLOAT64, false));
+        NDArray products = delta.mul(runs.gradient(hook, receiver).toType(DataType.FLOAT64, false));
         return products.sum(new int[] {-1}).toDoubleArray();
     }
 

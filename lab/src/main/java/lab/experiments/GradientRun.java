@@ -3,6 +3,7 @@ package lab.experiments;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,9 +16,9 @@ import lab.runtime.HookedTransformer;
 import lab.runtime.RunOptions;
 
 /**
- * One forward of a prompt, caching the named hook points, and optionally one backward of its
- * last-position logit difference (target - foil): then also d logit_diff / d activation at each of
- * those points.
+ * One forward of prompts of one length as the rows of a batch, caching the named hook points, and
+ * one backward of the sum of the chosen rows' last-position logit differences (target - foil):
+ * rows do not mix, so each chosen row's gradient is d (its own logit_diff) / d (its activation).
  *
  * <p>The gradient at a hook point is read from a zero leaf that a hook adds to the activation: the
  * value flowing on is unchanged, and the gradient still flows upstream through the activation
@@ -29,23 +30,25 @@ final class GradientRun {
 
     private final Map<String, NDArray> activations;
     private final Map<String, NDArray> gradients;
-    private final double logitDiff;
+    private final double[] logitDiffs;
 
-    private GradientRun(Map<String, NDArray> activations, Map<String, NDArray> gradients, double logitDiff) {
+    private GradientRun(Map<String, NDArray> activations, Map<String, NDArray> gradients, double[] logitDiffs) {
         this.activations = activations;
         this.gradients = gradients;
-        this.logitDiff = logitDiff;
+        this.logitDiffs = logitDiffs;
     }
 
     /**
-     * @param withGradient whether to run the backward (a run that only supplies source activations needs none)
+     * @param prompts the rows, each as long as the others
+     * @param gradientRows the rows whose logit difference is differentiated; none runs no backward
      * @param extra further hooks on the same forward (e.g. a test freezing part of the model)
      */
-    static GradientRun of(HookedTransformer model, NDManager manager, long[] prompt, long target, long foil,
-                          Collection<String> hooks, boolean withGradient, Hook... extra) {
+    static GradientRun of(HookedTransformer model, NDManager manager, List<long[]> prompts, long target, long foil,
+                          Collection<String> hooks, Collection<Integer> gradientRows, Hook... extra) {
+        boolean backward = !gradientRows.isEmpty();
         Map<String, NDArray> leaves = new LinkedHashMap<>();
         List<Hook> all = new ArrayList<>(List.of(extra));
-        if (withGradient) {
+        if (backward) {
             for (String name : hooks) {
                 all.add(Hook.replacing(name, x -> {
                     NDArray leaf = manager.zeros(x.getShape(), x.getDataType());
@@ -59,41 +62,40 @@ final class GradientRun {
                 .withHooks(all.toArray(Hook[]::new));
         Map<String, NDArray> activations = new LinkedHashMap<>();
         Map<String, NDArray> gradients = new LinkedHashMap<>();
-        double logitDiff;
-        try (GradientCollector gc = withGradient ? Engine.getInstance().newGradientCollector() : null) {
-            ForwardResult r = model.run(manager, model.tokens(manager, prompt), options);
-            NDArray last = r.output().reshape(-1);
-            NDArray metric = last.get(target).sub(last.get(foil));
-            logitDiff = metric.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+        double[] logitDiffs;
+        try (GradientCollector gc = backward ? Engine.getInstance().newGradientCollector() : null) {
+            ForwardResult r = model.run(manager, model.tokens(manager, prompts.toArray(long[][]::new)), options);
+            NDArray last = r.output().reshape(prompts.size(), -1);
+            NDArray diffs = last.get(":, {}", target).sub(last.get(":, {}", foil));
+            logitDiffs = diffs.toType(DataType.FLOAT64, false).toDoubleArray();
             if (gc != null) {
-                gc.backward(metric);
-                for (Map.Entry<String, NDArray> e : leaves.entrySet()) {
-                    gradients.put(e.getKey(), e.getValue().getGradient().duplicate());
-                }
+                NDArray chosen = diffs.get(manager.create(gradientRows.stream().mapToLong(Integer::longValue).toArray()));
+                gc.backward(chosen.sum());
+                leaves.forEach((name, leaf) -> gradients.put(name, leaf.getGradient().duplicate()));
             }
             for (String name : hooks) {
                 activations.put(name, r.cache().get(name).stopGradient());
             }
         }
-        return new GradientRun(activations, gradients, logitDiff);
+        return new GradientRun(activations, gradients, logitDiffs);
     }
 
-    /** The activation at a cached hook point, batch 1, detached from the graph. */
-    NDArray activation(String hook) {
-        return activations.get(hook);
+    /** Row {@code row}'s activation at a cached hook point, batch 1, detached from the graph. */
+    NDArray activation(String hook, int row) {
+        return activations.get(hook).get("{}:{}", row, row + 1);
     }
 
-    /** d logit_diff / d activation at a hook point, the activation's shape; only with the backward run. */
-    NDArray gradient(String hook) {
+    /** d logit_diff / d activation of a gradient row at a hook point, batch 1. */
+    NDArray gradient(String hook, int row) {
         NDArray g = gradients.get(hook);
         if (g == null) {
             throw new IllegalStateException("no gradient at " + hook + ": the run was made without its backward");
         }
-        return g;
+        return g.get("{}:{}", row, row + 1);
     }
 
-    /** The run's logit difference, target - foil, at the last position. */
-    double logitDiff() {
-        return logitDiff;
+    /** A row's logit difference, target - foil, at the last position. */
+    double logitDiff(int row) {
+        return logitDiffs[row];
     }
 }

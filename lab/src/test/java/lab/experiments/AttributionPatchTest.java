@@ -112,17 +112,16 @@ class AttributionPatchTest {
             long[] clean = Fixtures.ids(ref.get("clean_ids"));
             long[] corrupt = Fixtures.ids(ref.get("corrupt_ids"));
             try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
-                GradientRun receiver = GradientRun.of(model, m, corrupt, TARGET, FOIL, List.of(hook), true);
-                GradientRun source = GradientRun.of(model, m, clean, TARGET, FOIL, List.of(hook), false);
-                double[] terms = AttributionPatch.terms(source.activation(hook), receiver, hook);
+                GradientRun runs = GradientRun.of(model, m, List.of(clean, corrupt), TARGET, FOIL, List.of(hook), List.of(1));
+                double[] terms = AttributionPatch.terms(runs, hook, 0, 1);
                 assertEquals(1, terms.length, "only the last position is normalised");
-                NDArray cleanNormalized = source.activation(hook);
+                NDArray cleanNormalized = runs.activation(hook, 0);
                 double exact = logitDiff(model, m, corrupt, RunOptions.defaults().withHooks(
                         Hook.replacing(hook, x -> x.zerosLike().add(cleanNormalized))));
-                double patched = receiver.logitDiff() + terms[0];
+                double patched = runs.logitDiff(1) + terms[0];
                 assertEquals(exact, patched, 1e-4 * Math.max(1, Math.abs(exact)), name);
-                assertEquals(source.logitDiff(), exact, 1e-4 * Math.max(1, Math.abs(exact)), name);
-                assertTrue(Math.abs(exact - receiver.logitDiff()) > 1e-3, name + ": the patch must move logit_diff");
+                assertEquals(runs.logitDiff(0), exact, 1e-4 * Math.max(1, Math.abs(exact)), name);
+                assertTrue(Math.abs(exact - runs.logitDiff(1)) > 1e-3, name + ": the patch must move logit_diff");
             }
         }
     }
