@@ -1,5 +1,7 @@
 package lab.experiments.bench;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -16,7 +18,9 @@ import lab.runtime.HookedTransformer;
  * tokens: head_out per position (every layer, head and position), clean into corrupt, both through
  * the experiments a run config would name.
  *
- * <p>The exact sweep may be measured on the first {@code exactPositions} positions only (every
+ * <p>The exact sweep runs a layer at a time with attribution runs between the layers, and the
+ * attribution time is their median, so that a load that drifts on shared cores weighs on both alike.
+ * The exact sweep may be measured on the first {@code exactPositions} positions only (every
  * layer and head) and extrapolated in proportion to the number of patches: its cost is one batch
  * row per patch, started at the patched layer, whichever the position. With {@code exactPositions}
  * equal to the prompt's length nothing is extrapolated.
@@ -25,10 +29,10 @@ public final class AttributionBench {
 
     /**
      * @param exactSeconds the whole exact sweep's time, measured or extrapolated from {@code exactMeasuredSeconds}
-     * @param atpSeconds the best of {@code atpRepeats} attribution runs
+     * @param atpSeconds the median of {@code atpRuns} attribution runs, {@code atpRepeats} after each layer's exact patches
      */
     public record Result(int layers, int heads, int tokens, int exactPatches, int measuredPatches,
-                         double exactMeasuredSeconds, double exactSeconds, double atpSeconds, int atpRepeats) {
+                         double exactMeasuredSeconds, double exactSeconds, double atpSeconds, int atpRuns) {
 
         public boolean extrapolated() {
             return measuredPatches < exactPatches;
@@ -56,24 +60,33 @@ public final class AttributionBench {
         List<String> metrics = List.of(AnswerMetrics.LOGIT_DIFF);
         List<PatchDirection> direction = List.of(PatchDirection.CLEAN_TO_CORRUPT);
         List<Integer> measured = IntStream.range(0, exactPositions).boxed().toList();
-        ActivationPatch exact = new ActivationPatch(direction, PatchGranularity.HEAD_OUT, true, null, measured, 64);
         AttributionPatch estimate = new AttributionPatch(
                 new ActivationPatch(direction, PatchGranularity.HEAD_OUT, true, null, null, 64));
         int[] patches = new int[1];
         // warm-up: the first forward and backward pay libtorch's one-time set-up
         estimate.run(model, pair, metrics, (c, v, b) -> { });
-        double atp = Double.MAX_VALUE;
-        for (int i = 0; i < atpRepeats; i++) {
+        // the exact sweep a layer at a time, an attribution run after each: on shared cores whose load
+        // drifts, both then see the same load (each layer's exact run repeats its clean and corrupt
+        // forwards, two forwards beside its tens of patched rows)
+        List<Double> atp = new ArrayList<>();
+        double exactMeasured = 0;
+        int layers = model.config().nLayers();
+        for (int layer = 0; layer < layers; layer++) {
+            ActivationPatch exact = new ActivationPatch(direction, PatchGranularity.HEAD_OUT, true, List.of(layer), measured, 64);
             long start = System.nanoTime();
-            estimate.run(model, pair, metrics, (c, v, b) -> { });
-            atp = Math.min(atp, (System.nanoTime() - start) / 1e9);
+            exact.run(model, pair, metrics, (c, v, b) -> patches[0]++);
+            exactMeasured += (System.nanoTime() - start) / 1e9;
+            for (int i = 0; i < atpRepeats; i++) {
+                start = System.nanoTime();
+                estimate.run(model, pair, metrics, (c, v, b) -> { });
+                atp.add((System.nanoTime() - start) / 1e9);
+            }
         }
-        long start = System.nanoTime();
-        exact.run(model, pair, metrics, (c, v, b) -> patches[0]++);
-        double exactMeasured = (System.nanoTime() - start) / 1e9;
-        int all = model.config().nLayers() * model.config().nHeads() * tokens;
-        return new Result(model.config().nLayers(), model.config().nHeads(), tokens, all, patches[0], exactMeasured,
-                exactMeasured * all / patches[0], atp, atpRepeats);
+        Collections.sort(atp);
+        double median = atp.size() % 2 == 1 ? atp.get(atp.size() / 2) : (atp.get(atp.size() / 2 - 1) + atp.get(atp.size() / 2)) / 2;
+        int all = layers * model.config().nHeads() * tokens;
+        return new Result(layers, model.config().nHeads(), tokens, all, patches[0], exactMeasured,
+                exactMeasured * all / patches[0], median, atp.size());
     }
 
     /** Random tokens; the corrupt prompt differs at two positions, target and foil are two other tokens. */
