@@ -41,13 +41,12 @@ final class GradientRun {
     /**
      * @param prompts the rows, each as long as the others
      * @param gradientRows the rows whose logit difference is differentiated; none runs no backward
-     * @param extra further hooks on the same forward (e.g. a test freezing part of the model)
      */
     static GradientRun of(HookedTransformer model, NDManager manager, List<long[]> prompts, long target, long foil,
-                          Collection<String> hooks, Collection<Integer> gradientRows, Hook... extra) {
+                          Collection<String> hooks, Collection<Integer> gradientRows) {
         boolean backward = !gradientRows.isEmpty();
         Map<String, NDArray> leaves = new LinkedHashMap<>();
-        List<Hook> all = new ArrayList<>(List.of(extra));
+        List<Hook> all = new ArrayList<>();
         if (backward) {
             for (String name : hooks) {
                 all.add(Hook.replacing(name, x -> {
@@ -69,8 +68,12 @@ final class GradientRun {
             NDArray diffs = last.get(":, {}", target).sub(last.get(":, {}", foil));
             logitDiffs = diffs.toType(DataType.FLOAT64, false).toDoubleArray();
             if (gc != null) {
-                NDArray chosen = diffs.get(manager.create(gradientRows.stream().mapToLong(Integer::longValue).toArray()));
-                gc.backward(chosen.sum());
+                // a sum of row slices: no index array over Java memory for the backward to read
+                NDArray metric = null;
+                for (int row : gradientRows) {
+                    metric = metric == null ? diffs.get(row) : metric.add(diffs.get(row));
+                }
+                gc.backward(metric);
                 leaves.forEach((name, leaf) -> gradients.put(name, leaf.getGradient().duplicate()));
             }
             for (String name : hooks) {
