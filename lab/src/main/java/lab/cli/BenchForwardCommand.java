@@ -58,7 +58,7 @@ final class BenchForwardCommand implements Runnable {
 
     @Override
     public void run() {
-        try (HookedTransformer model = open()) {
+        try (HookedTransformer model = open(source, device, dtype, seed)) {
             int sequence = Math.min(seq, model.config().contextLength());
             ForwardBenchmark.Result r = ForwardBenchmark.run(model, batch, sequence, iters, sweepSeq, seed);
             ModelConfig c = model.config();
@@ -76,7 +76,8 @@ final class BenchForwardCommand implements Runnable {
         }
     }
 
-    private HookedTransformer open() {
+    /** The model a bench names: an HF folder, or random weights of a known shape (seeded). */
+    static HookedTransformer open(Source source, String device, String dtype, long seed) {
         DataType type = LoadOptions.parseDtype(dtype);
         if (source.dir != null) {
             return ModelLoader.load(source.dir, new LoadOptions(device, type));

@@ -211,8 +211,7 @@ public final class ActivationPatch implements Experiment {
     @Override
     public void run(HookedTransformer model, PreparedExample example, List<String> metrics, ResultSink sink) {
         ModelConfig config = model.config();
-        List<Integer> patchedLayers = layers != null ? layers
-                : java.util.stream.IntStream.range(0, config.nLayers()).boxed().toList();
+        List<Integer> patchedLayers = patchedLayers(config);
         Set<String> cached = new LinkedHashSet<>();
         for (int l : patchedLayers) {
             cached.add("blocks." + l + ".hook_resid_pre");
@@ -252,8 +251,22 @@ public final class ActivationPatch implements Experiment {
         }
     }
 
+    /** The directions patched, in config order. */
+    List<PatchDirection> directions() {
+        return directions;
+    }
+
+    PatchGranularity granularity() {
+        return granularity;
+    }
+
+    /** The layers patched: the config's, or every layer. */
+    List<Integer> patchedLayers(ModelConfig config) {
+        return layers != null ? layers : java.util.stream.IntStream.range(0, config.nLayers()).boxed().toList();
+    }
+
     /** Per site, restored - broken; the other metrics have no meaning for such a row and are NaN. */
-    private void reportAsymmetry(Map<PatchSite, double[]> scores, List<String> metrics, Map<String, Double> baselines,
+    void reportAsymmetry(Map<PatchSite, double[]> scores, List<String> metrics, Map<String, Double> baselines,
                                  ResultSink sink) {
         scores.forEach((site, byDirection) -> {
             Map<String, Double> values = new LinkedHashMap<>();
@@ -263,7 +276,7 @@ public final class ActivationPatch implements Experiment {
         });
     }
 
-    private Map<String, Object> condition(String direction, PatchSite site) {
+    Map<String, Object> condition(String direction, PatchSite site) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("direction", direction);
         c.put("layer", site.layer());
@@ -277,7 +290,7 @@ public final class ActivationPatch implements Experiment {
     }
 
     /** What is patched in one layer of a prompt of {@code length} tokens. */
-    private List<PatchSite> sites(int layer, int length, int nHeads) {
+    List<PatchSite> sites(int layer, int length, int nHeads) {
         List<Integer> at = new ArrayList<>();
         for (int p = 0; p < length; p++) {
             if (positions == null || positions.contains(p)) {

@@ -15,7 +15,8 @@ public final class Experiments {
             CausalTrace.TYPE, CausalTrace::fromParams,
             HeadsPairZero.TYPE, HeadsPairZero::fromParams,
             ActivationPatch.TYPE, ActivationPatch::fromParams,
-            lab.experiments.sae.SaeToggle.TYPE, lab.experiments.sae.SaeToggle::fromParams));
+            lab.experiments.sae.SaeToggle.TYPE, lab.experiments.sae.SaeToggle::fromParams,
+            AttributionPatch.TYPE, AttributionPatch::fromParams));
 
     private Experiments() {
     }

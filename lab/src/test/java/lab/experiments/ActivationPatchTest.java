@@ -100,7 +100,7 @@ class ActivationPatchTest {
     }
 
     /** What the condition patches: a position, a head at every position, or a head at a position. */
-    private static NDIndex cells(Map<String, Object> condition) {
+    static NDIndex cells(Map<String, Object> condition) {
         Object head = condition.get("head");
         Object position = condition.get("position");
         if (head == null) {

@@ -1,0 +1,100 @@
+package lab.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import lab.experiments.bench.AttributionBench;
+import lab.runtime.HookedTransformer;
+import lab.runtime.ModelConfig;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code harness bench atp}: attribution patching against the exact head x position patches it estimates. */
+@Command(name = "atp", mixinStandardHelpOptions = true,
+        description = "Time attribution_patch (one forward per run, one backward) against activation_patch head_out per"
+                + " position (every layer, head and position, clean into corrupt) on one random clean/corrupt pair.")
+final class BenchAtpCommand implements Runnable {
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    BenchForwardCommand.Source source;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda, cuda:N or mps.")
+    String device;
+
+    @Option(names = "--dtype", defaultValue = "float32", description = "float32 or float16.")
+    String dtype;
+
+    @Option(names = "--tokens", defaultValue = "20", description = "Prompt length (default: ${DEFAULT-VALUE}).")
+    int tokens;
+
+    @Option(names = "--exact-positions", defaultValue = "5", description = "Positions the exact sweep is timed on"
+            + " (every layer and head); its time is extrapolated to all --tokens in proportion to patches. The default"
+            + " makes 60 patches a layer on GPT-2's 12 heads, about one batch of 64 like the whole sweep's; equal to"
+            + " --tokens to time the whole sweep (default: ${DEFAULT-VALUE}).")
+    int exactPositions;
+
+    @Option(names = "--repeats", defaultValue = "1", description = "Timed attribution runs after each layer's exact"
+            + " patches; the median of all is reported (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random tokens (and weights with --shape).")
+    long seed;
+
+    @Option(names = "--json", description = "Also print one JSON object on the last line.")
+    boolean json;
+
+    @Override
+    public void run() {
+        try (HookedTransformer model = BenchForwardCommand.open(source, device, dtype, seed)) {
+            AttributionBench.Result r = AttributionBench.run(model, tokens, exactPositions, repeats, seed);
+            ModelConfig c = model.config();
+            System.out.printf("model        %s, %d layers x %d heads, %d tokens, %s on %s%n",
+                    source.dir != null ? source.dir : source.shape, c.nLayers(), c.nHeads(), r.tokens(), model.dtype(), model.device());
+            System.out.printf("exact        %.3f s for %d head x position patches%s%n", r.exactSeconds(), r.exactPatches(),
+                    r.extrapolated() ? String.format(" (extrapolated from %d patches, %d positions, in %.3f s)",
+                            r.measuredPatches(), exactPositions, r.exactMeasuredSeconds()) : "");
+            System.out.printf("attribution  %.3f s (median of %d runs, between the exact layers): every patch estimated%n",
+                    r.atpSeconds(), r.atpRuns());
+            System.out.printf("speedup      %.1fx%n", r.speedup());
+            long peak = peakRssBytes();
+            if (json) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("layers", r.layers());
+                out.put("heads", r.heads());
+                out.put("tokens", r.tokens());
+                out.put("patches", r.exactPatches());
+                out.put("exact_s", r.exactSeconds());
+                out.put("exact_extrapolated", r.extrapolated());
+                out.put("exact_measured_patches", r.measuredPatches());
+                out.put("exact_measured_s", r.exactMeasuredSeconds());
+                out.put("atp_s", r.atpSeconds());
+                out.put("atp_runs", r.atpRuns());
+                out.put("speedup", r.speedup());
+                out.put("peak_rss_mb", peak < 0 ? null : peak / (1024.0 * 1024.0));
+                try {
+                    System.out.println(new ObjectMapper().writeValueAsString(out));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+    }
+
+    /** The process's peak resident set (Linux's VmHWM), or -1 where /proc does not say. */
+    private static long peakRssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
