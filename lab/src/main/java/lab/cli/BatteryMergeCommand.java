@@ -26,11 +26,15 @@ final class BatteryMergeCommand implements java.util.concurrent.Callable<Integer
             description = "ASCENDING (lower is better) or DESCENDING (higher is better; default).")
     RankDirection direction;
 
+    @Option(names = "--pareto-against", description = "Mark the leaderboard's Pareto front against this metric (lower is"
+            + " better, e.g. l0 for SAEs ranked by mse) instead of wall time.")
+    String paretoAgainst;
+
     @Override
     public Integer call() throws Exception {
         BatteryDirectory battery = BatteryDirectory.open(dir);
         BatteryMerge.Result result = BatteryMerge.merge(battery, Schedulers.forDirectory(battery),
-                Optional.ofNullable(metric), direction);
+                Optional.ofNullable(metric), direction, paretoAgainst);
         result.status().tasks().forEach(t -> System.out.println(t.describe()));
         System.out.println(result.status().progressLine());
         System.out.println("wrote " + result.summaryJson() + result.leaderboard()

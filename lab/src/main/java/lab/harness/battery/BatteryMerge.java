@@ -32,8 +32,18 @@ public final class BatteryMerge {
     private BatteryMerge() {
     }
 
-    /** @param metric the metric to rank and report; empty: the first metric of the battery's first run config */
+    /** As {@link #merge(BatteryDirectory, SchedulerView, Optional, RankDirection, String)}, the front against wall time. */
     public static Result merge(BatteryDirectory dir, SchedulerView scheduler, Optional<String> metric, RankDirection direction)
+            throws IOException {
+        return merge(dir, scheduler, metric, direction, null);
+    }
+
+    /**
+     * @param metric the metric to rank and report; empty: the first metric of the battery's first run config
+     * @param paretoAgainst the metric the leaderboard's Pareto front is taken against (lower is better); null: wall time
+     */
+    public static Result merge(BatteryDirectory dir, SchedulerView scheduler, Optional<String> metric, RankDirection direction,
+                               String paretoAgainst)
             throws IOException {
         BatteryStatus status = BatteryStatus.read(dir, scheduler);
         String chosen = metric.orElseGet(() -> firstMetric(dir));
@@ -70,7 +80,7 @@ public final class BatteryMerge {
         Optional<Path> board = Optional.empty();
         int ranked = 0;
         if (!finished.isEmpty()) {
-            Leaderboard leaderboard = Leaderboard.rank(finished, chosen, direction);
+            Leaderboard leaderboard = Leaderboard.rank(finished, chosen, direction, paretoAgainst);
             leaderboard.writeAll(dir.path(), "leaderboard");
             ranked = leaderboard.entries().size();
             board = Optional.of(dir.path().resolve("leaderboard.csv"));
