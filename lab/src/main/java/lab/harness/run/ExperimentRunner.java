@@ -64,7 +64,7 @@ public final class ExperimentRunner {
     public Outcome run(RunConfig config, DirectoryListener started) throws IOException {
         if (SaeTrainingRunner.TYPE.equals(config.experiment().type())) {
             // a training job, not a per-example sweep: its own runner, the same run directory and session
-            return new SaeTrainingRunner(clock).run(config);
+            return new SaeTrainingRunner(clock).run(config, started);
         }
         // parameters that fit no model, or not this model (a head or layer out of range), fail here,
         // before a run directory exists: config.json is read, not the weights

@@ -57,7 +57,8 @@ final class SaeTrainingRunner {
         this.clock = clock;
     }
 
-    ExperimentRunner.Outcome run(RunConfig config) throws IOException {
+    /** @param started learns the run directory once its status says RUNNING (battery tasks record it) */
+    ExperimentRunner.Outcome run(RunConfig config, ExperimentRunner.DirectoryListener started) throws IOException {
         // parameters are checked before the run directory exists
         SaeTrainingOptions options = SaeTrainingOptions.fromParams(config.experiment().params());
         if (config.seeds().size() != 1) {
@@ -67,6 +68,7 @@ final class SaeTrainingRunner {
         Path dir = RunDirectories.create(config.output().root(), config.name(), config.shortHash(), clock);
         config.writeTo(dir.resolve("config.json"));
         RunStatusFile status = RunStatusFile.start(dir, config.hash(), config.name(), clock);
+        started.started(dir);
         try (RunLog log = new RunLog(dir.resolve("run.log"));
              RunSession session = RunSession.open(dir, config, status, log, clock)) {
             log.info("run %s: sae_train at %s in %s", config.name(), options.hook(), dir);

@@ -55,7 +55,10 @@ class SaeTrainingRunnerTest {
     @Test
     void aTrainingRunLeavesASaeLensFolderSeriesAndEvaluation() throws Exception {
         RunConfig config = new RunConfigLoader(tmp).load(writeConfig(3, "[0]"), List.of());
-        ExperimentRunner.Outcome outcome = new ExperimentRunner(Clock.systemUTC()).run(config);
+        java.util.List<java.nio.file.Path> announced = new java.util.ArrayList<>();
+        // a battery task learns its run directory this way (tasks/<i>.started.json)
+        ExperimentRunner.Outcome outcome = new ExperimentRunner(Clock.systemUTC()).run(config, announced::add);
+        assertEquals(java.util.List.of(outcome.directory()), announced, "the run directory is announced once it is RUNNING");
         assertEquals(RunState.FINISHED, outcome.state());
         Path dir = outcome.directory();
         try (NDManager m = NDManager.newBaseManager(); SparseAutoencoder sae = SaeFolder.read(m, dir.resolve("sae"))) {
