@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import lab.experiments.HeadPatterns;
+import lab.experiments.inspection.HeadPatterns;
 import lab.harness.run.CleanPatterns;
 import lab.runtime.HookedTransformer;
 import lab.viz.AttentionPatternPage;

@@ -1,5 +1,13 @@
 package lab.experiments;
 
+import lab.experiments.heads.HeadsPairZero;
+import lab.experiments.heads.HeadsZero;
+import lab.experiments.inspection.CausalTrace;
+import lab.experiments.inspection.LogitAttribution;
+import lab.experiments.inspection.LogitLens;
+import lab.experiments.patching.ActivationPatch;
+import lab.experiments.patching.AttributionPatch;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.TreeMap;

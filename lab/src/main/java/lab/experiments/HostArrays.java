@@ -4,12 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
 /** Activations and weights copied to Java arrays, widened to float32 first (a float16 array has no float[] view). */
-final class HostArrays {
+public final class HostArrays {
 
     private HostArrays() {
     }
 
-    static float[] floats(NDArray a) {
+    public static float[] floats(NDArray a) {
         return a.toType(DataType.FLOAT32, false).toFloatArray();
     }
 }

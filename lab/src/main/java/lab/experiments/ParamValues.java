@@ -5,13 +5,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** Reads an experiment parameter that names one of a fixed set of options. */
-final class ParamValues {
+public final class ParamValues {
 
     private ParamValues() {
     }
 
     /** The option whose label is {@code value}; an error naming the key and every label otherwise. */
-    static <E> E oneOf(String key, String value, E[] options, Function<E, String> label, String... alsoAccepted) {
+    public static <E> E oneOf(String key, String value, E[] options, Function<E, String> label, String... alsoAccepted) {
         for (E option : options) {
             if (label.apply(option).equals(value)) {
                 return option;

@@ -29,7 +29,7 @@ public final class PositionLabels {
     private final Map<Integer, Set<String>> seen = new TreeMap<>();
     private final boolean fromEnd;
 
-    PositionLabels(boolean fromEnd) {
+    public PositionLabels(boolean fromEnd) {
         this.fromEnd = fromEnd;
     }
 
@@ -59,7 +59,7 @@ public final class PositionLabels {
     }
 
     /** Records the tokens of one example (decoded one by one; ids when the model has no tokenizer). */
-    void record(HookedTransformer model, long[] ids) {
+    public void record(HookedTransformer model, long[] ids) {
         for (int p = 0; p < ids.length; p++) {
             long id = ids[p];
             String token = model.optionalTokenizer().map(t -> t.decode(new long[] {id}).strip()).orElse("#" + id);
@@ -68,7 +68,7 @@ public final class PositionLabels {
     }
 
     /** Position (as text) to "position token" labels. */
-    Map<String, String> labels() {
+    public Map<String, String> labels() {
         Map<String, String> out = new TreeMap<>();
         seen.forEach((position, tokens) -> {
             String shown = String.join("/", tokens.stream().limit(SHOWN).toList());

@@ -1,5 +1,7 @@
 package lab.experiments;
 
+import lab.experiments.heads.HeadsZero;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * Answers of several tokens ({@code span} full) through heads_zero, against an independent
  * computation: one plain forward over prompt + answer per answer, log-softmax summed by hand.
  */
-class AnswerSpanTest {
+public class AnswerSpanTest {
 
     private static final String PROMPT = "When Mary and John went to the store, John gave a";
 
@@ -145,14 +147,14 @@ class AnswerSpanTest {
     }
 
     /** Summed log-probabilities of target and foil, each from its own unbatched forward, and the first answer position's log-probs. */
-    record Reading(double target, double foil, double[] first) {
+    public record Reading(double target, double foil, double[] first) {
 
-        static Reading of(HookedTransformer model, NDManager m, PreparedExample ex, Hook hook) {
+        public static Reading of(HookedTransformer model, NDManager m, PreparedExample ex, Hook hook) {
             return of(model, m, ex.clean(), ex.targetTokens(), ex.foilTokens(), answer -> hook);
         }
 
         /** @param hookFor the hook of the forward over prompt + that answer; null for none */
-        static Reading of(HookedTransformer model, NDManager m, long[] prompt, long[] target, long[] foil,
+        public static Reading of(HookedTransformer model, NDManager m, long[] prompt, long[] target, long[] foil,
                           java.util.function.Function<long[], Hook> hookFor) {
             double[][] targetLogProbs = logProbs(model, m, prompt, target, hookFor.apply(target));
             return new Reading(sum(targetLogProbs, target), sum(logProbs(model, m, prompt, foil, hookFor.apply(foil)), foil),
@@ -193,7 +195,7 @@ class AnswerSpanTest {
         }
     }
 
-    static double klByHand(double[] logP, double[] logQ) {
+    public static double klByHand(double[] logP, double[] logQ) {
         double kl = 0;
         for (int i = 0; i < logP.length; i++) {
             kl += Math.exp(logP[i]) * (logP[i] - logQ[i]);
@@ -201,7 +203,7 @@ class AnswerSpanTest {
         return Math.max(0, kl);
     }
 
-    static int argMax(double[] v) {
+    public static int argMax(double[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) {
             best = v[i] > v[best] ? i : best;

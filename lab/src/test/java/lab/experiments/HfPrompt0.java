@@ -12,9 +12,9 @@ import lab.runtime.Fixtures;
  * @param cleanLast HF's last-position logits of the clean prompt
  * @param headZeroLast HF's last-position logits with head h of layer l zeroed, [L, H, V]
  */
-record HfPrompt0(PreparedExample example, float[] cleanLast, NDArray headZeroLast) {
+public record HfPrompt0(PreparedExample example, float[] cleanLast, NDArray headZeroLast) {
 
-    static HfPrompt0 load(String fixture, NDManager m) {
+    public static HfPrompt0 load(String fixture, NDManager m) {
         Map<String, NDArray> ref = Fixtures.referenceTensors(m, fixture);
         long[] ids = Fixtures.ids(Fixtures.referenceJson(fixture).get("prompts").get(0).get("ids"));
         float[] cleanLast = ref.get("p0.logits").get(ids.length - 1).toFloatArray();
@@ -23,7 +23,7 @@ record HfPrompt0(PreparedExample example, float[] cleanLast, NDArray headZeroLas
         return new HfPrompt0(new PreparedExample("p0", "g", ids, ids, target, foil), cleanLast, ref.get("p0.head_zero_last_logits"));
     }
 
-    static int argMax(float[] a) {
+    public static int argMax(float[] a) {
         int best = 0;
         for (int i = 1; i < a.length; i++) {
             if (a[i] > a[best]) {

@@ -1,5 +1,8 @@
 package lab.experiments;
 
+import lab.experiments.patching.CleanCorruptRuns;
+import lab.experiments.patching.PatchDirection;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

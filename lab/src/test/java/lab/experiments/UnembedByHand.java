@@ -10,7 +10,7 @@ import lab.runtime.ModelConfig;
  * tests that must not trust the runtime's own forward: LayerNorm (x - mean) / sqrt(var + eps) * w + b
  * or RMSNorm x / sqrt(mean(x^2) + eps) * w, then logits = y . W_U[token] + b_U[token].
  */
-final class UnembedByHand {
+public final class UnembedByHand {
 
     private final boolean layerNorm;
     private final double eps;
@@ -20,7 +20,7 @@ final class UnembedByHand {
     private final float[] unembedBias;
     private final int d;
 
-    UnembedByHand(HookedTransformer model) {
+    public UnembedByHand(HookedTransformer model) {
         ModelConfig c = model.config();
         this.layerNorm = c.norm() == ModelConfig.NormKind.LAYER_NORM;
         this.eps = c.normEps();
@@ -33,7 +33,7 @@ final class UnembedByHand {
     }
 
     /** The final norm's output for one residual vector. */
-    double[] normalize(float[] x) {
+    public double[] normalize(float[] x) {
         double mean = 0;
         if (layerNorm) {
             for (float v : x) {
@@ -53,7 +53,7 @@ final class UnembedByHand {
         return y;
     }
 
-    double logit(double[] normalized, long token) {
+    public double logit(double[] normalized, long token) {
         double sum = unembedBias == null ? 0 : unembedBias[(int) token];
         for (int i = 0; i < d; i++) {
             sum += normalized[i] * unembed[(int) token * d + i];
@@ -62,12 +62,12 @@ final class UnembedByHand {
     }
 
     /** logit(target) - logit(foil) of one residual vector. */
-    double logitDiff(float[] residual, long target, long foil) {
+    public double logitDiff(float[] residual, long target, long foil) {
         double[] y = normalize(residual);
         return logit(y, target) - logit(y, foil);
     }
 
-    static float[] floats(NDArray a) {
+    public static float[] floats(NDArray a) {
         return a.toType(DataType.FLOAT32, false).toFloatArray();
     }
 }

@@ -1,5 +1,7 @@
 package lab.experiments.sae;
 
+import lab.experiments.RunInputs;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;

@@ -9,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import lab.experiments.HeadsPairZero;
-import lab.experiments.TopHeads;
+import lab.experiments.heads.HeadsPairZero;
+import lab.experiments.heads.TopHeads;
 import lab.harness.rundir.FinishedRunReader;
 
 /**

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import lab.experiments.HeadPatterns;
+import lab.experiments.inspection.HeadPatterns;
 import lab.experiments.PreparedExample;
 import lab.io.AtomicFiles;
 import lab.runtime.HookedTransformer;

@@ -7,7 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import lab.experiments.ExamplePreparer;
-import lab.experiments.HeadsZero;
+import lab.experiments.heads.HeadsZero;
 import lab.experiments.PreparedExample;
 import lab.experiments.Prompt;
 import lab.runtime.Fixtures;

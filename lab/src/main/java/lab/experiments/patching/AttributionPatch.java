@@ -1,0 +1,179 @@
+package lab.experiments.patching;
+
+import lab.experiments.ConditionColumn;
+import lab.experiments.Experiment;
+import lab.experiments.MapAxes;
+import lab.experiments.PreparedExample;
+import lab.experiments.ResultSink;
+import lab.experiments.RunInputs;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lab.experiments.patching.CleanCorruptRuns.Run;
+import lab.experiments.metrics.AnswerMetrics;
+import lab.experiments.metrics.PatchScore;
+import lab.runtime.HookedTransformer;
+import lab.runtime.ModelConfig;
+
+/**
+ * Attribution patching (Nanda's AtP): the first-order estimate of every activation patch that
+ * {@link ActivationPatch} with the same parameters would run, from one forward (clean and corrupt
+ * as two rows) and one backward of the receiving runs' logit differences. Patching activation a
+ * from the source run into the receiver changes logit_diff by about {@code (a_source - a_receiver) . d logit_diff / d a},
+ * the gradient taken on the receiving run (the corrupt run for clean_to_corrupt, the clean run for
+ * corrupt_to_clean); a head's patch over all positions is the sum of its per-position terms.
+ *
+ * <p>Rows, condition columns and maps are activation_patch's, so {@code harness compare} pairs the
+ * estimate with the exact run: logit_diff is the receiver's logit difference plus the estimate,
+ * patch_score is computed from it as activation_patch does, and {@code "both"} adds the asymmetry
+ * rows. Only logit_diff is estimated (kl, acc_flip_rate and p_drop are not linear in a logit).
+ *
+ * <p>Kramár et al.'s AtP* correction for saturated attention is not applied: it recomputes a head's
+ * softmax exactly when that head's queries or keys are patched, and head_out patches hook_z, the
+ * head's output after its pattern, so no granularity here patches a query or key (that would take
+ * hook_q / hook_k granularities in both experiments). Parameters are activation_patch's except {@code batch_size} (nothing is batched).
+ */
+public final class AttributionPatch implements Experiment {
+
+    public static final String TYPE = "attribution_patch";
+
+    /** The exact experiment whose conditions this one estimates. */
+    private final ActivationPatch exact;
+
+    public AttributionPatch(ActivationPatch exact) {
+        this.exact = exact;
+    }
+
+    public static AttributionPatch fromParams(JsonNode params) {
+        if (params.has("batch_size")) {
+            throw new IllegalArgumentException("experiment.batch_size does not apply to attribution_patch (it runs one"
+                    + " forward per run and one backward, nothing in batches): leave it out");
+        }
+        return new AttributionPatch(ActivationPatch.fromParams(params));
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public List<ConditionColumn> conditionColumns() {
+        return exact.conditionColumns();
+    }
+
+    @Override
+    public List<MapAxes> maps() {
+        return exact.maps();
+    }
+
+    @Override
+    public List<String> supportedMetrics() {
+        return List.of(AnswerMetrics.LOGIT_DIFF);
+    }
+
+    @Override
+    public List<String> extraMetrics() {
+        return exact.extraMetrics();
+    }
+
+    @Override
+    public List<String> baselines() {
+        return exact.baselines();
+    }
+
+    @Override
+    public void check(ModelConfig model) {
+        exact.check(model);
+    }
+
+    @Override
+    public void check(List<PreparedExample> examples) {
+        exact.check(examples);
+        for (PreparedExample ex : examples) {
+            if (ex.clean().length != ex.corrupt().length) {
+                throw new IllegalArgumentException("example " + ex.id() + ": clean is " + ex.clean().length
+                        + " tokens and corrupt " + ex.corrupt().length + "; patching needs prompts of one length");
+            }
+        }
+    }
+
+    @Override
+    public void prepare(HookedTransformer model, RunInputs inputs) {
+        exact.prepare(model, inputs);
+    }
+
+    @Override
+    public void run(HookedTransformer model, PreparedExample example, List<String> metrics, ResultSink sink) {
+        ModelConfig config = model.config();
+        PatchGranularity granularity = exact.granularity();
+        List<PatchDirection> directions = exact.directions();
+        List<Integer> layers = exact.patchedLayers(config);
+        List<String> hooks = layers.stream().map(granularity::hook).toList();
+        int length = example.clean().length;
+        try (NDManager m = NDManager.newBaseManager(model.device())) {
+            // both prompts as the two rows of one forward (row = Run's ordinal), one backward for every receiving row
+            List<Integer> receivers = directions.stream().map(d -> d.receiver().ordinal()).distinct().toList();
+            GradientRun runs = GradientRun.of(model, m, List.of(example.clean(), example.corrupt()), example.target(),
+                    example.foil(), hooks, receivers);
+            double clean = runs.logitDiff(Run.CLEAN.ordinal());
+            double corrupt = runs.logitDiff(Run.CORRUPT.ordinal());
+            Map<String, Double> baselines = new LinkedHashMap<>();
+            baselines.put(AnswerMetrics.CLEAN_LOGIT_DIFF, clean);
+            baselines.put(PatchScore.CORRUPT_LOGIT_DIFF, corrupt);
+            Map<PatchSite, double[]> scores = new LinkedHashMap<>();
+            for (int layer : layers) {
+                String hook = granularity.hook(layer);
+                for (PatchDirection d : directions) {
+                    int receiver = d.receiver().ordinal();
+                    double[] terms = terms(runs, hook, d.source().ordinal(), receiver);
+                    for (PatchSite site : exact.sites(layer, length, config.nHeads())) {
+                        double estimated = runs.logitDiff(receiver) + estimate(terms, site, length, config.nHeads());
+                        Map<String, Double> values = new LinkedHashMap<>();
+                        for (String metric : metrics) {
+                            values.put(metric, estimated);
+                        }
+                        double score = d.score(estimated, clean, corrupt);
+                        values.put(PatchScore.NAME, score);
+                        scores.computeIfAbsent(site, k -> new double[directions.size()])[directions.indexOf(d)] = score;
+                        sink.accept(exact.condition(d.label(), site), values, baselines);
+                    }
+                }
+            }
+            if (directions.size() == 2) {
+                exact.reportAsymmetry(scores, metrics, baselines, sink);
+            }
+        }
+    }
+
+    /**
+     * (source - receiver) * gradient summed over the feature axis, in double: one term per position
+     * [pos] for a residual or block output, per position and head [pos * heads + head] for hook_z.
+     */
+    static double[] terms(GradientRun runs, String hook, int source, int receiver) {
+        NDArray delta = runs.activation(hook, source).toType(DataType.FLOAT64, false)
+                .sub(runs.activation(hook, receiver).toType(DataType.FLOAT64, false));
+        NDArray products = delta.mul(runs.gradient(hook, receiver).toType(DataType.FLOAT64, false));
+        return products.sum(new int[] {-1}).toDoubleArray();
+    }
+
+    /** A site's first-order change of logit_diff: one term, or a head's terms over every position. */
+    static double estimate(double[] terms, PatchSite site, int length, int heads) {
+        if (site.head() == PatchSite.ALL) {
+            return terms[site.position()];
+        }
+        if (site.position() != PatchSite.ALL) {
+            return terms[site.position() * heads + site.head()];
+        }
+        double sum = 0;
+        for (int p = 0; p < length; p++) {
+            sum += terms[p * heads + site.head()];
+        }
+        return sum;
+    }
+}

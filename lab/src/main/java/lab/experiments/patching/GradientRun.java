@@ -1,0 +1,104 @@
+package lab.experiments.patching;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lab.runtime.ForwardResult;
+import lab.runtime.Hook;
+import lab.runtime.HookedTransformer;
+import lab.runtime.RunOptions;
+
+/**
+ * One forward of prompts of one length as the rows of a batch, caching the named hook points, and
+ * one backward of the sum of the chosen rows' last-position logit differences (target - foil):
+ * rows do not mix, so each chosen row's gradient is d (its own logit_diff) / d (its activation).
+ *
+ * <p>The gradient at a hook point is read from a zero leaf that a hook adds to the activation: the
+ * value flowing on is unchanged, and the gradient still flows upstream through the activation
+ * itself, so each point's gradient is the total derivative (what a backward hook gives in
+ * TransformerLens). Replacing the activation with a leaf instead would cut every path through the
+ * points above it. The weights need no gradient, so the backward computes only these paths.
+ */
+final class GradientRun {
+
+    private final Map<String, NDArray> activations;
+    private final Map<String, NDArray> gradients;
+    private final double[] logitDiffs;
+
+    private GradientRun(Map<String, NDArray> activations, Map<String, NDArray> gradients, double[] logitDiffs) {
+        this.activations = activations;
+        this.gradients = gradients;
+        this.logitDiffs = logitDiffs;
+    }
+
+    /**
+     * @param prompts the rows, each as long as the others
+     * @param gradientRows the rows whose logit difference is differentiated; none runs no backward
+     */
+    static GradientRun of(HookedTransformer model, NDManager manager, List<long[]> prompts, long target, long foil,
+                          Collection<String> hooks, Collection<Integer> gradientRows) {
+        boolean backward = !gradientRows.isEmpty();
+        Map<String, NDArray> leaves = new LinkedHashMap<>();
+        List<Hook> all = new ArrayList<>();
+        if (backward) {
+            for (String name : hooks) {
+                all.add(Hook.replacing(name, x -> {
+                    NDArray leaf = manager.zeros(x.getShape(), x.getDataType());
+                    leaf.setRequiresGradient(true);
+                    leaves.put(name, leaf);
+                    return x.add(leaf);
+                }));
+            }
+        }
+        RunOptions options = RunOptions.defaults().caching(hooks.toArray(String[]::new)).unembedOnly(-1)
+                .withHooks(all.toArray(Hook[]::new));
+        Map<String, NDArray> activations = new LinkedHashMap<>();
+        Map<String, NDArray> gradients = new LinkedHashMap<>();
+        double[] logitDiffs;
+        try (GradientCollector gc = backward ? Engine.getInstance().newGradientCollector() : null) {
+            ForwardResult r = model.run(manager, model.tokens(manager, prompts.toArray(long[][]::new)), options);
+            NDArray last = r.output().reshape(prompts.size(), -1);
+            NDArray diffs = last.get(":, {}", target).sub(last.get(":, {}", foil));
+            logitDiffs = diffs.toType(DataType.FLOAT64, false).toDoubleArray();
+            if (gc != null) {
+                // a sum of row slices: no index array over Java memory for the backward to read
+                NDArray metric = null;
+                for (int row : gradientRows) {
+                    metric = metric == null ? diffs.get(row) : metric.add(diffs.get(row));
+                }
+                gc.backward(metric);
+                leaves.forEach((name, leaf) -> gradients.put(name, leaf.getGradient().duplicate()));
+            }
+            for (String name : hooks) {
+                activations.put(name, r.cache().get(name).stopGradient());
+            }
+        }
+        return new GradientRun(activations, gradients, logitDiffs);
+    }
+
+    /** Row {@code row}'s activation at a cached hook point, batch 1, detached from the graph. */
+    NDArray activation(String hook, int row) {
+        return activations.get(hook).get("{}:{}", row, row + 1);
+    }
+
+    /** d logit_diff / d activation of a gradient row at a hook point, batch 1. */
+    NDArray gradient(String hook, int row) {
+        NDArray g = gradients.get(hook);
+        if (g == null) {
+            throw new IllegalStateException("no gradient at " + hook + ": the run was made without its backward");
+        }
+        return g.get("{}:{}", row, row + 1);
+    }
+
+    /** A row's logit difference, target - foil, at the last position. */
+    double logitDiff(int row) {
+        return logitDiffs[row];
+    }
+}
