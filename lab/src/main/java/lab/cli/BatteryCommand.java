@@ -71,6 +71,10 @@ final class BatteryCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--direction", description = "Leaderboard order: ASCENDING or DESCENDING (default).")
     RankDirection direction;
 
+    @Option(names = "--pareto-against", description = "The merged leaderboard's Pareto front against this metric (lower is"
+            + " better, e.g. l0 for SAEs ranked by mse) instead of wall time.")
+    String paretoAgainst;
+
     @ArgGroup(exclusive = false, heading = "Slurm (--executor slurm):%n")
     SlurmFlags slurm;
 
@@ -114,7 +118,8 @@ final class BatteryCommand implements java.util.concurrent.Callable<Integer> {
             if (!completed) {
                 return 130;
             }
-            BatteryMerge.Result merged = BatteryMerge.merge(dir, SchedulerView.NONE, Optional.ofNullable(metric), order());
+            BatteryMerge.Result merged = BatteryMerge.merge(dir, SchedulerView.NONE, Optional.ofNullable(metric), order(),
+                    paretoAgainst);
             return report(merged.status(), dir);
         }
         Submission submission = new SlurmSubmitter(command, slurmOptions, Clock.systemUTC()).submit(dir, toRun, mergeArgs(), workDir);
@@ -137,8 +142,8 @@ final class BatteryCommand implements java.util.concurrent.Callable<Integer> {
         if (waitForEnd && executor != Executor.slurm) {
             throw new IllegalArgumentException("--wait is for --executor slurm (the other executors wait anyway)");
         }
-        if ((metric != null || direction != null) && executor == Executor.inprocess) {
-            throw new IllegalArgumentException("--metric/--direction set the merged leaderboard of --executor local|slurm;"
+        if ((metric != null || direction != null || paretoAgainst != null) && executor == Executor.inprocess) {
+            throw new IllegalArgumentException("--metric/--direction/--pareto-against set the merged leaderboard of --executor local|slurm;"
                     + " for in-process batteries use `harness leaderboard --metric M`");
         }
     }
@@ -153,6 +158,9 @@ final class BatteryCommand implements java.util.concurrent.Callable<Integer> {
             args.addAll(List.of("--metric", metric));
         }
         args.addAll(List.of("--direction", order().name()));
+        if (paretoAgainst != null) {
+            args.addAll(List.of("--pareto-against", paretoAgainst));
+        }
         return args;
     }
 
