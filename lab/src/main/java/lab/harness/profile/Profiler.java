@@ -96,6 +96,8 @@ public final class Profiler implements AutoCloseable {
     }
 
     /** Starts sampling every {@code interval} (e.g. 500 ms); {@code device} may be null. */
+    private final Map<String, Double> figures = new LinkedHashMap<>();
+
     public static Profiler start(Duration interval, Device device) {
         if (interval.toMillis() < 1) {
             throw new IllegalArgumentException("profiler interval must be at least 1 ms, not " + interval);
@@ -185,7 +187,13 @@ public final class Profiler implements AutoCloseable {
         Long peakGpu = gpu == null ? null
                 : samples.stream().map(ProfileSample::gpuUsedBytes).filter(v -> v != null).max(Long::compare).orElse(null);
         return new ProfileReport(startedAt.toString(), wall, interval.toMillis(), logicalCpus, timings, totals,
-                peakRss, meanCpu, minAvailable, gpu == null ? null : gpu.toString(), peakGpu, gpuNote, List.copyOf(samples));
+                peakRss, meanCpu, minAvailable, gpu == null ? null : gpu.toString(), peakGpu, gpuNote, List.copyOf(samples),
+                new LinkedHashMap<>(figures));
+    }
+
+    /** A rate the run measured of itself, written with the profile (e.g. tokens per second). */
+    public synchronized void figure(String name, double value) {
+        figures.put(name, value);
     }
 
     /** Writes {@code profile.json} into the run directory atomically. */

@@ -151,6 +151,11 @@ final class RunSession implements AutoCloseable {
         return profiler.phase(name);
     }
 
+    /** A rate the run measured of itself, kept in profile.json beside the samples. */
+    void profileFigure(String name, double value) {
+        profiler.figure(name, value);
+    }
+
     /** Results this recorder holds are flushed to disk if the run is interrupted. */
     void keepOnInterrupt(ResultsRecorder resultsRecorder) {
         this.recorder = resultsRecorder;

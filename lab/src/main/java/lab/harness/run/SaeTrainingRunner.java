@@ -132,6 +132,11 @@ final class SaeTrainingRunner {
                     report = evaluate(config, options, m, manager, sae, examples, trained, seed);
                 }
                 AtomicFiles.writeString(dir.resolve("sae_training.json"), JSON.writeValueAsString(report) + "\n");
+                report.path("throughput").fields().forEachRemaining(f -> {
+                    if (f.getValue().isNumber()) {
+                        session.profileFigure("sae_" + f.getKey(), f.getValue().asDouble());
+                    }
+                });
                 Map<String, Double> finals = finalFigures(report);
                 writeSummary(dir, finals);
                 List<MetricPoint> points = new ArrayList<>();

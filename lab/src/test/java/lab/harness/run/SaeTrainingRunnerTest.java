@@ -83,6 +83,11 @@ class SaeTrainingRunnerTest {
         assertTrue(report.path("fit").path("explained_variance").asDouble() > 0, report.toString());
         assertEquals("FINISHED", JSON.readTree(dir.resolve("status.json").toFile()).path("status").asText());
         assertTrue(JSON.readTree(dir.resolve("summary.json").toFile()).path("rows").size() > 5);
+        JsonNode figures = JSON.readTree(dir.resolve("profile.json").toFile()).path("figures");
+        assertEquals(report.path("throughput").path("tokens_per_second").asDouble(), figures.path("sae_tokens_per_second").asDouble(),
+                0.0, "the run's profile carries its throughput");
+        double share = figures.path("sae_matmul_share").asDouble();
+        assertTrue(share > 0 && share <= 1, "share of the matmul rate: " + share);
         try (Stream<Path> s = Files.walk(tmp.resolve("mlruns"))) {
             assertTrue(s.anyMatch(f -> f.endsWith(Path.of("metrics", "train", "explained_variance"))), "MLflow step series");
         }
