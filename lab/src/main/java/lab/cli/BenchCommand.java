@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code harness bench ...}: speed measurements that print ratios from one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchForwardCommand.class})
+        subcommands = {BenchForwardCommand.class, BenchSweepCommand.class, BenchPatchCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
