@@ -1,16 +1,13 @@
 package lab.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import lab.experiments.bench.AttributionBench;
 import lab.runtime.HookedTransformer;
 import lab.runtime.ModelConfig;
-import picocli.CommandLine.ArgGroup;
+import lab.runtime.bench.PeakRss;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code harness bench atp}: attribution patching against the exact head x position patches it estimates. */
@@ -19,14 +16,8 @@ import picocli.CommandLine.Option;
                 + " position (every layer, head and position, clean into corrupt) on one random clean/corrupt pair.")
 final class BenchAtpCommand implements Runnable {
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    BenchForwardCommand.Source source;
-
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda, cuda:N or mps.")
-    String device;
-
-    @Option(names = "--dtype", defaultValue = "float32", description = "float32 or float16.")
-    String dtype;
+    @Mixin
+    BenchModel model;
 
     @Option(names = "--tokens", defaultValue = "20", description = "Prompt length (default: ${DEFAULT-VALUE}).")
     int tokens;
@@ -41,26 +32,23 @@ final class BenchAtpCommand implements Runnable {
             + " patches; the median of all is reported (default: ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random tokens (and weights with --shape).")
-    long seed;
-
     @Option(names = "--json", description = "Also print one JSON object on the last line.")
     boolean json;
 
     @Override
     public void run() {
-        try (HookedTransformer model = BenchForwardCommand.open(source, device, dtype, seed)) {
-            AttributionBench.Result r = AttributionBench.run(model, tokens, exactPositions, repeats, seed);
-            ModelConfig c = model.config();
+        try (HookedTransformer m = model.open()) {
+            AttributionBench.Result r = AttributionBench.run(m, tokens, exactPositions, repeats, model.seed);
+            ModelConfig c = m.config();
             System.out.printf("model        %s, %d layers x %d heads, %d tokens, %s on %s%n",
-                    source.dir != null ? source.dir : source.shape, c.nLayers(), c.nHeads(), r.tokens(), model.dtype(), model.device());
+                    model.label(), c.nLayers(), c.nHeads(), r.tokens(), m.dtype(), m.device());
             System.out.printf("exact        %.3f s for %d head x position patches%s%n", r.exactSeconds(), r.exactPatches(),
                     r.extrapolated() ? String.format(" (extrapolated from %d patches, %d positions, in %.3f s)",
                             r.measuredPatches(), exactPositions, r.exactMeasuredSeconds()) : "");
             System.out.printf("attribution  %.3f s (median of %d runs, between the exact layers): every patch estimated%n",
                     r.atpSeconds(), r.atpRuns());
             System.out.printf("speedup      %.1fx%n", r.speedup());
-            long peak = peakRssBytes();
+            double peak = PeakRss.megabytes();
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("layers", r.layers());
@@ -74,27 +62,9 @@ final class BenchAtpCommand implements Runnable {
                 out.put("atp_s", r.atpSeconds());
                 out.put("atp_runs", r.atpRuns());
                 out.put("speedup", r.speedup());
-                out.put("peak_rss_mb", peak < 0 ? null : peak / (1024.0 * 1024.0));
-                try {
-                    System.out.println(new ObjectMapper().writeValueAsString(out));
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
+                out.put("peak_rss_mb", Double.isNaN(peak) ? null : peak);
+                System.out.println(Json.line(out));
             }
         }
-    }
-
-    /** The process's peak resident set (Linux's VmHWM), or -1 where /proc does not say. */
-    private static long peakRssBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
     }
 }

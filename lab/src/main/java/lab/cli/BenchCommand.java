@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /** {@code harness bench ...}: speed measurements that print ratios from one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchForwardCommand.class, BenchAtpCommand.class})
+        subcommands = {BenchForwardCommand.class, BenchSweepCommand.class, BenchPatchCommand.class,
+                BenchAtpCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,21 +1,15 @@
 package lab.cli;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import java.nio.file.Path;
-import lab.runtime.DeviceChoice;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import lab.runtime.HookedTransformer;
 import lab.runtime.ModelConfig;
-import lab.runtime.ModelWeights;
-import lab.runtime.RandomWeights;
-import lab.runtime.StandardShapes;
 import lab.runtime.bench.ForwardBenchmark;
-import lab.runtime.loading.LoadOptions;
-import lab.runtime.loading.ModelLoader;
-import picocli.CommandLine.ArgGroup;
+import lab.runtime.bench.ForwardProfile;
+import lab.runtime.bench.PeakRss;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code harness bench forward}: forward throughput as a fraction of the machine's matmul rate. */
@@ -24,22 +18,8 @@ import picocli.CommandLine.Option;
                 + " same run, and an optimised head-ablation sweep against the naive one.")
 final class BenchForwardCommand implements Runnable {
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
-
-    static final class Source {
-        @Option(names = "--model", paramLabel = "DIR", description = "HF model folder.")
-        Path dir;
-
-        @Option(names = "--shape", paramLabel = "NAME", description = "Random weights of a known shape: gpt2-small, gpt2-medium.")
-        String shape;
-    }
-
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda, cuda:N or mps.")
-    String device;
-
-    @Option(names = "--dtype", defaultValue = "float32", description = "float32 or float16 (bfloat16 is refused: DJL 0.32 aborts on it).")
-    String dtype;
+    @Mixin
+    BenchModel model;
 
     @Option(names = "--batch", defaultValue = "4", description = "Sequences per forward (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -50,42 +30,93 @@ final class BenchForwardCommand implements Runnable {
     @Option(names = "--iters", defaultValue = "5", description = "Timed forwards (default: ${DEFAULT-VALUE}).")
     int iters;
 
-    @Option(names = "--sweep-seq", defaultValue = "32", description = "Tokens of the prompt the head sweep ablates (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sweep-seq", defaultValue = "32",
+            description = "Tokens of the prompt the head sweep ablates; 0 skips the sweep (default: ${DEFAULT-VALUE}).")
     int sweepSeq;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random tokens (and weights with --shape).")
-    long seed;
+    @Option(names = "--profile", description = "Also time the forward's components (share of wall time each; see ForwardProfile).")
+    boolean profile;
+
+    @Option(names = "--json", description = "Close the output with the figures as one JSON object on one line.")
+    boolean json;
 
     @Override
     public void run() {
-        try (HookedTransformer model = open(source, device, dtype, seed)) {
-            int sequence = Math.min(seq, model.config().contextLength());
-            ForwardBenchmark.Result r = ForwardBenchmark.run(model, batch, sequence, iters, sweepSeq, seed);
-            ModelConfig c = model.config();
+        if (batch < 1 || seq < 1 || iters < 1 || sweepSeq < 0) {
+            throw new IllegalArgumentException("--batch, --seq and --iters must be at least 1 and --sweep-seq at least 0");
+        }
+        try (HookedTransformer m = model.open()) {
+            int sequence = Math.min(seq, m.config().contextLength());
+            ForwardBenchmark.Result r = ForwardBenchmark.run(m, batch, sequence, iters, sweepSeq, model.seed);
+            ForwardProfile.Result p = profile ? profile(m, sequence) : null;
+            ModelConfig c = m.config();
             System.out.printf("model              %s, %d layers, d_model %d, %d heads, %,d parameters%n",
-                    source.dir != null ? source.dir : source.shape, c.nLayers(), c.dModel(), c.nHeads(), model.weights().parameterCount());
-            System.out.printf("device             %s (%s), libtorch threads %d%n", model.device(), model.dtype(),
+                    model.label(), c.nLayers(), c.dModel(), c.nHeads(), m.weights().parameterCount());
+            System.out.printf("device             %s (%s), libtorch threads %d%n", m.device(), m.dtype(),
                     Runtime.getRuntime().availableProcessors());
-            System.out.printf("matmul rate        %.2f GFLOP/s (1024x1024 %s matmul, best of 5, before and after)%n", r.matmulFlops() / 1e9, model.dtype());
-            System.out.printf("forward            %.1f tokens/s (batch %d x %d tokens, %d forwards)%n",
-                    r.tokensPerSecond(), r.batch(), r.sequence(), r.iterations());
+            System.out.printf("matmul rate        %.2f GFLOP/s (1024x1024 %s matmul, best of 5, before and after)%n", r.matmulFlops() / 1e9, m.dtype());
+            System.out.printf("forward            %.1f tokens/s (batch %d x %d tokens, %d forwards; median %.4f s each)%n",
+                    r.tokensPerSecond(), r.batch(), r.sequence(), r.iterations(), r.medianForwardSeconds());
             System.out.printf("forward FLOP rate  %.2f GFLOP/s = %.3f of the matmul rate%n", r.forwardFlops() / 1e9,
                     r.fractionOfMatmul());
-            System.out.printf("head-zero sweep    naive %.3f s, optimised %.3f s: %.2fx faster (max |logit diff| %.2e; %d tokens, every head)%n",
-                    r.naiveSweepSeconds(), r.optimisedSweepSeconds(), r.sweepSpeedup(), r.sweepMaxAbsDiff(), Math.min(sweepSeq, sequence));
+            if (r.hasSweep()) {
+                System.out.printf("head-zero sweep    naive %.3f s, optimised %.3f s: %.2fx faster (max |logit diff| %.2e; %d tokens, every head)%n",
+                        r.naiveSweepSeconds(), r.optimisedSweepSeconds(), r.sweepSpeedup(), r.sweepMaxAbsDiff(), Math.min(sweepSeq, sequence));
+            }
+            if (p != null) {
+                printProfile(p);
+            }
+            double rss = PeakRss.megabytes();
+            System.out.printf("peak RSS           %.0f MiB%n", rss);
+            if (json) {
+                System.out.println(Json.line(figures(r, p, rss)));
+            }
         }
     }
 
-    /** The model a bench names: an HF folder, or random weights of a known shape (seeded). */
-    static HookedTransformer open(Source source, String device, String dtype, long seed) {
-        DataType type = LoadOptions.parseDtype(dtype);
-        if (source.dir != null) {
-            return ModelLoader.load(source.dir, new LoadOptions(device, type));
+    private ForwardProfile.Result profile(HookedTransformer m, int sequence) {
+        try (NDManager manager = NDManager.newBaseManager(m.device())) {
+            return ForwardProfile.run(m, manager, m.tokens(manager, ForwardBenchmark.randomTokens(m.config(), batch, sequence, model.seed)), iters);
         }
-        ModelConfig config = StandardShapes.get(source.shape);
-        Device d = DeviceChoice.resolve(device);
-        NDManager manager = NDManager.newBaseManager(d, Engine.getEngine("PyTorch").getEngineName());
-        ModelWeights weights = RandomWeights.create(manager, config, seed, 0.02, type);
-        return new HookedTransformer(config, weights, null, d);
+    }
+
+    private static void printProfile(ForwardProfile.Result p) {
+        System.out.printf("profile            %.4f s per forward with a timing hook at every hook point but the attention pattern's%n",
+                p.forwardSeconds());
+        double sum = 0;
+        for (String component : ForwardProfile.COMPONENTS) {
+            System.out.printf("  %-30s %5.1f%%  %.4f s%n", component, 100 * p.share(component), p.seconds().get(component));
+            sum += p.share(component);
+        }
+        System.out.printf("  %-30s %5.1f%%  (hook stamps and what no interval covers)%n", "unattributed", 100 * (1 - sum));
+        System.out.printf("  JNI/Java/dispatch (estimate)   %5.1f%%  = %d ops per forward x %.1f us per op on 1-element tensors;"
+                + " part of the shares above%n", 100 * p.overheadShare(), p.opsPerForward(), p.secondsPerOp() * 1e6);
+    }
+
+    private static Map<String, Object> figures(ForwardBenchmark.Result r, ForwardProfile.Result p, double rss) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("batch", r.batch());
+        out.put("seq", r.sequence());
+        out.put("iterations", r.iterations());
+        out.put("tokens_per_s", r.tokensPerSecond());
+        out.put("median_forward_s", r.medianForwardSeconds());
+        out.put("matmul_gflops", r.matmulFlops() / 1e9);
+        out.put("forward_gflops", r.forwardFlops() / 1e9);
+        out.put("fraction_of_matmul", r.fractionOfMatmul());
+        if (r.hasSweep()) {
+            out.put("sweep_naive_s", r.naiveSweepSeconds());
+            out.put("sweep_optimised_s", r.optimisedSweepSeconds());
+            out.put("sweep_max_abs_diff", r.sweepMaxAbsDiff());
+        }
+        if (p != null) {
+            Map<String, Object> shares = new LinkedHashMap<>();
+            ForwardProfile.COMPONENTS.forEach(c -> shares.put(c, p.share(c)));
+            shares.put("jni_java_overhead_estimate", p.overheadShare());
+            out.put("profile_forward_s", p.forwardSeconds());
+            out.put("profile_share", shares);
+            out.put("profile_ops_per_forward", p.opsPerForward());
+        }
+        out.put("peak_rss_mb", rss);
+        return out;
     }
 }

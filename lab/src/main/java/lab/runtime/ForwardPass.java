@@ -52,6 +52,23 @@ public final class ForwardPass implements AutoCloseable {
         return y;
     }
 
+    /**
+     * Frees {@code activation}, what {@link #hook} returned at {@code name}, once the forward no
+     * longer needs it, unless it may live on: the cache keeps it, or a hook at that point (which
+     * might have kept a reference) saw it. Freed early, its memory is reused within the forward
+     * rather than new pages being mapped. Autograd keeps what the backward pass needs regardless.
+     *
+     * @return whether it was freed (then other handles to its storage, e.g. the array it is a view
+     *     of, may be freed too)
+     */
+    public boolean release(String name, NDArray activation) {
+        if (cacheFilter.test(name) || hooks.names().contains(name) || activation.getManager() != scope) {
+            return false;
+        }
+        activation.close();
+        return true;
+    }
+
     /** Takes ownership of an array this call derived from a weight (weights live elsewhere). */
     public NDArray adopt(NDArray derived) {
         derived.attach(scope);

@@ -24,9 +24,14 @@ import lab.runtime.RunOptions;
 public final class ForwardBenchmark {
 
     /** The figures one run prints. */
-    public record Result(double matmulFlops, double tokensPerSecond, double forwardFlops, double fractionOfMatmul,
-                         double naiveSweepSeconds, double optimisedSweepSeconds, double sweepMaxAbsDiff,
-                         int batch, int sequence, int iterations) {
+    public record Result(double matmulFlops, double tokensPerSecond, double medianForwardSeconds, double forwardFlops,
+                         double fractionOfMatmul, double naiveSweepSeconds, double optimisedSweepSeconds,
+                         double sweepMaxAbsDiff, int batch, int sequence, int iterations) {
+
+        /** Whether the head sweep ran (it is skipped with a sweep sequence of 0). */
+        public boolean hasSweep() {
+            return !Double.isNaN(naiveSweepSeconds);
+        }
 
         public double sweepSpeedup() {
             return naiveSweepSeconds / optimisedSweepSeconds;
@@ -38,7 +43,7 @@ public final class ForwardBenchmark {
 
     /**
      * @param sweepSequence tokens of the one prompt the head sweep ablates (the naive sweep runs a
-     *     full forward per head, so keep it short on big models)
+     *     full forward per head, so keep it short on big models); 0 skips the sweep
      */
     public static Result run(HookedTransformer model, int batch, int sequence, int iterations, int sweepSequence, long seed) {
         try (NDManager m = NDManager.newBaseManager(model.device())) {
@@ -46,32 +51,66 @@ public final class ForwardBenchmark {
             long[][] rows = randomTokens(model.config(), batch, sequence, seed);
             NDArray tokens = model.tokens(m, rows);
             model.logits(m, tokens).close();
-            long start = System.nanoTime();
+            double[] each = new double[iterations];
             for (int i = 0; i < iterations; i++) {
+                long start = System.nanoTime();
                 model.logits(m, tokens).close();
+                each[i] = (System.nanoTime() - start) / 1e9;
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double seconds = java.util.Arrays.stream(each).sum();
             double tokensPerSecond = (double) batch * sequence * iterations / seconds;
             // the machine's rate is the better of two measurements around the timed forwards, so a
             // moment of load elsewhere does not inflate the fraction
             double matmul = Math.max(matmulBefore, matmulFlops(m, model.dtype()));
             double flops = forwardFlopsPerToken(model.config(), sequence) * tokensPerSecond;
-            NDArray one = model.tokens(m, java.util.Arrays.copyOf(rows[0], Math.min(sweepSequence, sequence)));
-            SweepTiming sweep = headSweep(model, m, one);
-            return new Result(matmul, tokensPerSecond, flops, flops / matmul, sweep.naive, sweep.optimised,
+            SweepTiming sweep = new SweepTiming(Double.NaN, Double.NaN, Double.NaN);
+            if (sweepSequence > 0) {
+                NDArray one = model.tokens(m, java.util.Arrays.copyOf(rows[0], Math.min(sweepSequence, sequence)));
+                sweep = headSweep(model, m, one);
+            }
+            return new Result(matmul, tokensPerSecond, median(each), flops, flops / matmul, sweep.naive, sweep.optimised,
                     sweep.maxAbsDiff, batch, sequence, iterations);
         }
     }
 
     /** Floating-point operations per token of one forward: matmuls, attention scores and mixing. */
     public static double forwardFlopsPerToken(ModelConfig c, int sequence) {
+        return c.nLayers() * layerFlopsPerToken(c, sequence) + unembedFlopsPerToken(c);
+    }
+
+    /** Floating-point operations per token of one block at {@code sequence} tokens. */
+    public static double layerFlopsPerToken(ModelConfig c, int sequence) {
         double d = c.dModel();
         double q = (double) c.nHeads() * c.dHead();
         double kv = (double) c.nKvHeads() * c.dHead();
-        double perLayer = 2 * (d * q + 2 * d * kv + q * d) + 2 * (c.gatedMlp() ? 3 : 2) * d * c.dMlp()
+        return 2 * (d * q + 2 * d * kv + q * d) + 2 * (c.gatedMlp() ? 3 : 2) * d * c.dMlp()
                 // q.k and pattern.v over every key (the causal half is computed, then masked)
                 + 2 * 2 * sequence * q;
-        return c.nLayers() * perLayer + 2 * d * c.vocabSize();
+    }
+
+    /** Floating-point operations of unembedding one position. */
+    public static double unembedFlopsPerToken(ModelConfig c) {
+        return 2.0 * c.dModel() * c.vocabSize();
+    }
+
+    /** The median of {@code values} (the mean of the middle two for an even count). */
+    public static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** {@code batch} rows of {@code sequence} token ids drawn uniformly from the vocabulary. */
+    public static long[][] randomTokens(ModelConfig c, int batch, int sequence, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        long[][] rows = new long[batch][sequence];
+        for (long[] row : rows) {
+            for (int i = 0; i < sequence; i++) {
+                row[i] = rng.nextInt(c.vocabSize());
+            }
+        }
+        return rows;
     }
 
     /** libtorch's float matmul rate on this device: 2n^3 FLOPs per product, best of several runs. */
@@ -138,16 +177,5 @@ public final class ForwardBenchmark {
             }
         }
         return new SweepTiming(naiveSeconds, fastSeconds, maxDiff);
-    }
-
-    private static long[][] randomTokens(ModelConfig c, int batch, int sequence, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        long[][] rows = new long[batch][sequence];
-        for (long[] row : rows) {
-            for (int i = 0; i < sequence; i++) {
-                row[i] = rng.nextInt(c.vocabSize());
-            }
-        }
-        return rows;
     }
 }

@@ -57,16 +57,29 @@ public final class Attention {
             k = pass.hook(prefix + ".hook_rot_k", rotary.apply(pass, k));
         }
         DataType dtype = q.getDataType();
-        // scores and softmax in float32 whatever the weights' dtype, as HF does for half precision
-        NDArray scores = q.transpose(0, 2, 1, 3).toType(DataType.FLOAT32, false)
-                .matMul(k.transpose(0, 2, 3, 1).toType(DataType.FLOAT32, false))
-                .mul(Ops.scalar(q, scale, DataType.FLOAT32))
-                .add(pass.attentionMask(positions, window));
-        scores = pass.hook(prefix + ".hook_attn_scores", scores);
+        // scores and softmax in float32 whatever the weights' dtype, as HF does for half precision;
+        // temporaries are freed as soon as they are used (see ForwardPass#release)
+        NDArray raw = q.transpose(0, 2, 1, 3).toType(DataType.FLOAT32, false)
+                .matMul(k.transpose(0, 2, 3, 1).toType(DataType.FLOAT32, false));
+        NDArray scaled;
+        try (NDArray s = Ops.scalar(q, scale, DataType.FLOAT32)) {
+            scaled = raw.mul(s);
+        }
+        raw.close();
+        NDArray scores = pass.hook(prefix + ".hook_attn_scores", scaled.add(pass.attentionMask(positions, window)));
+        scaled.close();
         NDArray pattern = pass.hook(prefix + ".hook_pattern", scores.softmax(-1).toType(dtype, false));
-        NDArray z = pattern.matMul(v.transpose(0, 2, 1, 3)).transpose(0, 2, 1, 3);
-        z = pass.hook(prefix + ".hook_z", z);
-        return Ops.linear(z.reshape(batch, positions, (long) nHeads * dHead), w.wO(), w.bO());
+        pass.release(prefix + ".hook_attn_scores", scores);
+        NDArray mixed = pattern.matMul(v.transpose(0, 2, 1, 3));
+        pass.release(prefix + ".hook_pattern", pattern);
+        NDArray z = pass.hook(prefix + ".hook_z", mixed.transpose(0, 2, 1, 3));
+        NDArray flat = z.reshape(batch, positions, (long) nHeads * dHead);
+        NDArray out = Ops.linear(flat, w.wO(), w.bO());
+        flat.close();
+        if (pass.release(prefix + ".hook_z", z)) {
+            mixed.close();
+        }
+        return out;
     }
 
     private NDArray heads(NDArray projected, int count) {

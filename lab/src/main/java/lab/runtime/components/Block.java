@@ -28,10 +28,24 @@ public final class Block {
     /** @param resid the residual entering the block [batch, pos, d_model]; returns the residual leaving it */
     public NDArray forward(ForwardPass pass, NDArray resid) {
         NDArray x = pass.hook(prefix + ".hook_resid_pre", resid);
-        NDArray attnOut = pass.hook(prefix + ".hook_attn_out", attn.forward(pass, ln1.forward(pass, x)));
+        NDArray normalized = ln1.forward(pass, x);
+        NDArray attnOut = pass.hook(prefix + ".hook_attn_out", attn.forward(pass, normalized));
+        pass.release(prefix + ".ln1.hook_normalized", normalized);
         NDArray mlpIn = parallel ? x : pass.hook(prefix + ".hook_resid_mid", x.add(attnOut));
-        NDArray mlpOut = pass.hook(prefix + ".hook_mlp_out", mlp.forward(pass, ln2.forward(pass, mlpIn)));
-        NDArray out = parallel ? x.add(attnOut).add(mlpOut) : mlpIn.add(mlpOut);
+        NDArray mlpNormalized = ln2.forward(pass, mlpIn);
+        NDArray mlpOut = pass.hook(prefix + ".hook_mlp_out", mlp.forward(pass, mlpNormalized));
+        pass.release(prefix + ".ln2.hook_normalized", mlpNormalized);
+        NDArray out;
+        if (parallel) {
+            try (NDArray partial = x.add(attnOut)) {
+                out = partial.add(mlpOut);
+            }
+        } else {
+            out = mlpIn.add(mlpOut);
+        }
+        // what only this block reads is freed as soon as it is read (see ForwardPass#release)
+        pass.release(prefix + ".hook_attn_out", attnOut);
+        pass.release(prefix + ".hook_mlp_out", mlpOut);
         return pass.hook(prefix + ".hook_resid_post", out);
     }
 }

@@ -28,6 +28,9 @@ public final class Mlp implements MlpLayer {
     public NDArray forward(ForwardPass pass, NDArray x) {
         NDArray pre = pass.hook(prefix + ".hook_pre", Ops.linear(x, wIn, bIn));
         NDArray post = pass.hook(prefix + ".hook_post", Activation.apply(activation, pre));
-        return Ops.linear(post, wOut, bOut);
+        pass.release(prefix + ".hook_pre", pre);
+        NDArray out = Ops.linear(post, wOut, bOut);
+        pass.release(prefix + ".hook_post", post);
+        return out;
     }
 }
