@@ -153,6 +153,7 @@ public final class ExperimentRunner {
                 calibration = CleanCalibration.measure(dir, config, m, examples);
             }
             List<String> metrics = config.metrics();
+            List<String> reported = ResultsSchemas.reportedMetrics(experiment, metrics);
             ResultsRecorder recorder = ResultsRecorder.inDirectory(ResultsSchemas.forExperiment(experiment, metrics), dir);
             keptRows.forEach(recorder.table()::append);
             session.keepOnInterrupt(recorder);
@@ -163,12 +164,11 @@ public final class ExperimentRunner {
                 Summary summary = SeedLevelSummarizer.summarize(recorder.table());
                 SummaryWriter.write(summary, dir, calibration.summaryEntries());
                 summary.notes().forEach(note -> log.info("summary: %s", note));
-                List<HeatmapData> maps = new ArrayList<>(HeatmapAssembler.assemble(summary, experiment.maps(),
-                        ResultsSchemas.reportedMetrics(experiment, metrics)));
+                List<HeatmapData> maps = new ArrayList<>(HeatmapAssembler.assemble(summary, experiment.maps(), reported));
                 maps.addAll(ExampleHeatmaps.assemble(recorder.table(), experiment.exampleMaps(), metrics));
                 RunFigures.write(dir, dir.getFileName().toString(), reportMetadata(config, m), summary, maps,
-                        TopEffects.rank(recorder.table(), summary, ResultsSchemas.reportedMetrics(experiment, metrics),
-                                experiment.effectMetric(metrics), TopEffects.SHOWN), patterns, calibration.diagrams());
+                        TopEffects.rank(recorder.table(), summary, reported, experiment.effectMetric(metrics), TopEffects.SHOWN),
+                        patterns, calibration.diagrams());
                 session.logSummary(summary, recorder.table());
                 session.logMetrics(calibration.metrics());
             }
