@@ -33,10 +33,11 @@ import lab.runtime.ModelConfig;
  * patch_score is computed from it as activation_patch does, and {@code "both"} adds the asymmetry
  * rows. Only logit_diff is estimated (kl, acc_flip_rate and p_drop are not linear in a logit).
  *
- * <p>Kramár et al.'s AtP* correction for saturated attention is not applied: it recomputes a head's
- * softmax exactly when that head's queries or keys are patched, and head_out patches hook_z, the
- * head's output after its pattern, so no granularity here patches a query or key (that would take
- * hook_q / hook_k granularities in both experiments). Parameters are activation_patch's except {@code batch_size} (nothing is batched).
+ * <p>For a head's queries or keys ({@code head_q}, {@code head_k}) the default {@code method} is
+ * Kramár et al.'s AtP* ({@link QueryKeyAttribution}): the head's attention pattern is recomputed
+ * exactly for the patched queries or keys and only the pattern's change is taken to first order;
+ * {@code "method": "atp"} gives plain AtP there too, for comparison. Parameters are
+ * activation_patch's except {@code batch_size} (nothing is batched), plus {@code method}.
  */
 public final class AttributionPatch implements Experiment {
 
@@ -44,9 +45,19 @@ public final class AttributionPatch implements Experiment {
 
     /** The exact experiment whose conditions this one estimates. */
     private final ActivationPatch exact;
+    private final AttributionMethod method;
 
+    /** With each granularity's default method (AtP* for head_q and head_k, else AtP). */
     public AttributionPatch(ActivationPatch exact) {
+        this(exact, exact.granularity().queryOrKey() ? AttributionMethod.ATP_STAR : AttributionMethod.ATP);
+    }
+
+    public AttributionPatch(ActivationPatch exact, AttributionMethod method) {
+        if (method == AttributionMethod.ATP_STAR && !exact.granularity().queryOrKey()) {
+            throw new IllegalArgumentException("AtP* applies to head_q and head_k only, not " + exact.granularity().label());
+        }
         this.exact = exact;
+        this.method = method;
     }
 
     public static AttributionPatch fromParams(JsonNode params) {
@@ -54,7 +65,8 @@ public final class AttributionPatch implements Experiment {
             throw new IllegalArgumentException("experiment.batch_size does not apply to attribution_patch (it runs one"
                     + " forward per run and one backward, nothing in batches): leave it out");
         }
-        return new AttributionPatch(ActivationPatch.fromParams(params));
+        ActivationPatch exact = ActivationPatch.fromParams(params);
+        return new AttributionPatch(exact, AttributionMethod.parse(params.path("method"), exact.granularity()));
     }
 
     @Override
@@ -114,7 +126,9 @@ public final class AttributionPatch implements Experiment {
         PatchGranularity granularity = exact.granularity();
         List<PatchDirection> directions = exact.directions();
         List<Integer> layers = exact.patchedLayers(config);
-        List<String> hooks = layers.stream().map(granularity::hook).toList();
+        boolean star = method == AttributionMethod.ATP_STAR;
+        List<String> hooks = layers.stream().flatMap(l -> star ? QueryKeyAttribution.hooks(config, l).stream()
+                : java.util.stream.Stream.of(granularity.hook(l))).toList();
         int length = example.clean().length;
         try (NDManager m = NDManager.newBaseManager(model.device())) {
             // both prompts as the two rows of one forward (row = Run's ordinal), one backward for every receiving row
@@ -131,9 +145,12 @@ public final class AttributionPatch implements Experiment {
                 String hook = granularity.hook(layer);
                 for (PatchDirection d : directions) {
                     int receiver = d.receiver().ordinal();
-                    double[] terms = terms(runs, hook, d.source().ordinal(), receiver);
+                    double[] terms = star ? null : terms(runs, hook, d.source().ordinal(), receiver);
+                    QueryKeyAttribution pattern = star ? QueryKeyAttribution.of(runs, config, layer,
+                            granularity == PatchGranularity.HEAD_K, d.source().ordinal(), receiver) : null;
                     for (PatchSite site : exact.sites(layer, length, config.nHeads())) {
-                        double estimated = runs.logitDiff(receiver) + estimate(terms, site, length, config.nHeads());
+                        double estimated = runs.logitDiff(receiver)
+                                + (star ? pattern.estimate(site) : estimate(terms, site, length, config.nHeads()));
                         Map<String, Double> values = new LinkedHashMap<>();
                         for (String metric : metrics) {
                             values.put(metric, estimated);
