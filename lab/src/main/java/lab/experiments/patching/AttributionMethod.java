@@ -14,7 +14,9 @@ public enum AttributionMethod {
      * recomputed exactly (softmax of the patched scores) and only what follows the pattern is taken
      * to first order, so a saturated softmax, whose gradient is ~0, does not hide a large change.
      */
-    ATP_STAR("atp_star");
+    ATP_STAR("atp_star"),
+    /** Integrated gradients: AtP's gradient averaged along the path from receiver to source (see {@link IntegratedGradients}). */
+    IG("ig");
 
     private final String label;
 
