@@ -174,8 +174,8 @@ class AttributionPatchTest {
                 JSON.readTree("{\"direction\": \"both\", \"granularity\": \"head_out\", \"method\": \"atp_star\"}")));
         assertTrue(star.getMessage().contains("\"atp_star\" applies to granularity \"head_q\" and \"head_k\" only"), star.getMessage());
         var method = assertThrows(IllegalArgumentException.class, () -> AttributionPatch.fromParams(
-                JSON.readTree("{\"direction\": \"both\", \"granularity\": \"head_q\", \"method\": \"ig\"}")));
-        assertTrue(method.getMessage().contains("experiment.method is 'ig'") && method.getMessage().contains("\"atp_star\""),
+                JSON.readTree("{\"direction\": \"both\", \"granularity\": \"head_q\", \"method\": \"eap\"}")));
+        assertTrue(method.getMessage().contains("experiment.method is 'eap'") && method.getMessage().contains("\"atp_star\""),
                 method.getMessage());
         AttributionPatch ok = AttributionPatch.fromParams(JSON.readTree("{\"direction\": \"both\", \"granularity\": \"mlp_out\"}"));
         var metric = assertThrows(IllegalArgumentException.class, () -> ok.checkMetrics(List.of("logit_diff", "kl")));
