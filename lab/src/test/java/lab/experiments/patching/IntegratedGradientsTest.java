@@ -9,13 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import lab.harness.config.RunConfig;
+import lab.harness.config.RunConfigLoader;
 import lab.experiments.metrics.AnswerMetrics;
 import lab.runtime.Fixtures;
 import lab.runtime.Hook;
 import lab.runtime.HookedTransformer;
 import lab.runtime.RunOptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * attribution_patch's method ig against what integrated gradients guarantee: the cells' terms of a
@@ -74,6 +79,22 @@ class IntegratedGradientsTest {
                     }
                 }
             }
+        }
+    }
+
+    /** The loader fills the schema's defaults into params: none may put steps beside atp or atp_star. */
+    @Test
+    void configsThroughTheSchemaBuildEachMethod(@TempDir Path dir) throws Exception {
+        for (String experiment : new String[] {
+                "\"granularity\": \"head_k\"",
+                "\"granularity\": \"head_q\", \"method\": \"atp\", \"per_position\": true",
+                "\"granularity\": \"layer_resid\", \"method\": \"ig\", \"steps\": 4"}) {
+            Path file = dir.resolve("run.json");
+            Files.writeString(file, "{\"name\": \"atp\", \"model\": {\"path\": \"m\"}, \"data\": {\"corpus\": \"c.jsonl\"},"
+                    + " \"experiment\": {\"type\": \"attribution_patch\", \"direction\": \"both\", " + experiment + "},"
+                    + " \"metrics\": [\"logit_diff\"], \"seeds\": [0], \"output\": {\"root\": \"runs\"}}");
+            RunConfig config = new RunConfigLoader(dir).withoutFileChecks().load(file, List.of());
+            AttributionPatch.fromParams(config.experiment().params());
         }
     }
 
