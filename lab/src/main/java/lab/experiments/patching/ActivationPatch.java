@@ -44,8 +44,9 @@ import lab.runtime.ModelConfig;
  * patch_score(clean_to_corrupt) - patch_score(corrupt_to_clean) and no other metric.
  *
  * <p>Parameters: {@code direction} ("clean_to_corrupt", "corrupt_to_clean" or "both"),
- * {@code granularity} ("layer_resid", "attn_out", "mlp_out": layer x position; "head_out": layer x
- * head over all positions, or layer x head x position with {@code "per_position": true}), optional
+ * {@code granularity} ("layer_resid", "attn_out", "mlp_out": layer x position; "head_out", "head_q",
+ * "head_k" (a head's hook_z, hook_q or hook_k slice): layer x head over all positions, or layer x
+ * head x position with {@code "per_position": true}), optional
  * {@code layers} and {@code positions} (lists; default all; positions count from the prompt's
  * start, and an example shorter than a position has no row there), {@code batch_size} (forward
  * rows, default 64; a patched run takes two with answer spans).
@@ -73,11 +74,12 @@ public final class ActivationPatch implements Experiment {
             throw new IllegalArgumentException("experiment.direction names no direction");
         }
         if (perPosition && !granularity.perHead()) {
-            throw new IllegalArgumentException("experiment.per_position applies to granularity \"head_out\" only; "
+            throw new IllegalArgumentException("experiment.per_position applies to granularity \"head_out\", \"head_q\""
+                    + " or \"head_k\" only; "
                     + granularity.label() + " is patched per position already: leave per_position out");
         }
         if (positions != null && granularity.perHead() && !perPosition) {
-            throw new IllegalArgumentException("experiment.positions with granularity \"head_out\" needs"
+            throw new IllegalArgumentException("experiment.positions with granularity \"" + granularity.label() + "\" needs"
                     + " \"per_position\": true (without it a head is patched at every position at once)");
         }
         if (batchSize < 1) {

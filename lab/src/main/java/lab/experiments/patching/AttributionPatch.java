@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import lab.experiments.patching.CleanCorruptRuns.Run;
 import lab.experiments.metrics.AnswerMetrics;
 import lab.experiments.metrics.PatchScore;
@@ -33,20 +34,42 @@ import lab.runtime.ModelConfig;
  * patch_score is computed from it as activation_patch does, and {@code "both"} adds the asymmetry
  * rows. Only logit_diff is estimated (kl, acc_flip_rate and p_drop are not linear in a logit).
  *
- * <p>Kramár et al.'s AtP* correction for saturated attention is not applied: it recomputes a head's
- * softmax exactly when that head's queries or keys are patched, and head_out patches hook_z, the
- * head's output after its pattern, so no granularity here patches a query or key (that would take
- * hook_q / hook_k granularities in both experiments). Parameters are activation_patch's except {@code batch_size} (nothing is batched).
+ * <p>For a head's queries or keys ({@code head_q}, {@code head_k}) the default {@code method} is
+ * Kramár et al.'s AtP* ({@link QueryKeyAttribution}): the head's attention pattern is recomputed
+ * exactly for the patched queries or keys and only the pattern's change is taken to first order;
+ * {@code "method": "atp"} gives plain AtP there too, for comparison. {@code "method": "ig"} (any
+ * granularity) averages the gradient over {@code steps} points of the path from receiver to source
+ * ({@link IntegratedGradients}): a forward of that many rows and a backward per layer and direction.
+ * Parameters are activation_patch's except {@code batch_size} (nothing is batched), plus
+ * {@code method} and {@code steps}.
  */
 public final class AttributionPatch implements Experiment {
 
     public static final String TYPE = "attribution_patch";
+    /** Path points of method ig when {@code steps} is not given. */
+    static final int DEFAULT_STEPS = 8;
 
     /** The exact experiment whose conditions this one estimates. */
     private final ActivationPatch exact;
+    private final AttributionMethod method;
+    /** Path points for {@link AttributionMethod#IG}. */
+    private final int steps;
 
+    /** With each granularity's default method (AtP* for head_q and head_k, else AtP). */
     public AttributionPatch(ActivationPatch exact) {
+        this(exact, exact.granularity().queryOrKey() ? AttributionMethod.ATP_STAR : AttributionMethod.ATP, DEFAULT_STEPS);
+    }
+
+    public AttributionPatch(ActivationPatch exact, AttributionMethod method, int steps) {
+        if (method == AttributionMethod.ATP_STAR && !exact.granularity().queryOrKey()) {
+            throw new IllegalArgumentException("AtP* applies to head_q and head_k only, not " + exact.granularity().label());
+        }
+        if (steps < 1) {
+            throw new IllegalArgumentException("experiment.steps must be at least 1");
+        }
         this.exact = exact;
+        this.method = method;
+        this.steps = steps;
     }
 
     public static AttributionPatch fromParams(JsonNode params) {
@@ -54,7 +77,16 @@ public final class AttributionPatch implements Experiment {
             throw new IllegalArgumentException("experiment.batch_size does not apply to attribution_patch (it runs one"
                     + " forward per run and one backward, nothing in batches): leave it out");
         }
-        return new AttributionPatch(ActivationPatch.fromParams(params));
+        ActivationPatch exact = ActivationPatch.fromParams(params);
+        AttributionMethod method = AttributionMethod.parse(params.path("method"), exact.granularity());
+        JsonNode steps = params.path("steps");
+        if (!steps.isMissingNode() && method != AttributionMethod.IG) {
+            throw new IllegalArgumentException("experiment.steps applies to method \"ig\" only (the points of its path): leave it out");
+        }
+        if (!steps.isMissingNode() && !(steps.isIntegralNumber() && steps.canConvertToInt())) {
+            throw new IllegalArgumentException("experiment.steps is " + steps + "; use a whole number >= 1, e.g. 8");
+        }
+        return new AttributionPatch(exact, method, steps.asInt(DEFAULT_STEPS));
     }
 
     @Override
@@ -114,13 +146,16 @@ public final class AttributionPatch implements Experiment {
         PatchGranularity granularity = exact.granularity();
         List<PatchDirection> directions = exact.directions();
         List<Integer> layers = exact.patchedLayers(config);
-        List<String> hooks = layers.stream().map(granularity::hook).toList();
+        boolean star = method == AttributionMethod.ATP_STAR;
+        List<String> hooks = layers.stream().flatMap(l -> star ? QueryKeyAttribution.hooks(config, l).stream()
+                : java.util.stream.Stream.of(granularity.hook(l))).toList();
         int length = example.clean().length;
         try (NDManager m = NDManager.newBaseManager(model.device())) {
             // both prompts as the two rows of one forward (row = Run's ordinal), one backward for every receiving row
             List<Integer> receivers = directions.stream().map(d -> d.receiver().ordinal()).distinct().toList();
+            // ig differentiates its own path runs: this one caches the activations only
             GradientRun runs = GradientRun.of(model, m, List.of(example.clean(), example.corrupt()), example.target(),
-                    example.foil(), hooks, receivers);
+                    example.foil(), hooks, method == AttributionMethod.IG ? List.of() : receivers);
             double clean = runs.logitDiff(Run.CLEAN.ordinal());
             double corrupt = runs.logitDiff(Run.CORRUPT.ordinal());
             Map<String, Double> baselines = new LinkedHashMap<>();
@@ -128,12 +163,11 @@ public final class AttributionPatch implements Experiment {
             baselines.put(PatchScore.CORRUPT_LOGIT_DIFF, corrupt);
             Map<PatchSite, double[]> scores = new LinkedHashMap<>();
             for (int layer : layers) {
-                String hook = granularity.hook(layer);
                 for (PatchDirection d : directions) {
                     int receiver = d.receiver().ordinal();
-                    double[] terms = terms(runs, hook, d.source().ordinal(), receiver);
+                    ToDoubleFunction<PatchSite> change = estimator(model, m, example, runs, layer, d);
                     for (PatchSite site : exact.sites(layer, length, config.nHeads())) {
-                        double estimated = runs.logitDiff(receiver) + estimate(terms, site, length, config.nHeads());
+                        double estimated = runs.logitDiff(receiver) + change.applyAsDouble(site);
                         Map<String, Double> values = new LinkedHashMap<>();
                         for (String metric : metrics) {
                             values.put(metric, estimated);
@@ -149,6 +183,27 @@ public final class AttributionPatch implements Experiment {
                 exact.reportAsymmetry(scores, metrics, baselines, sink);
             }
         }
+    }
+
+    /** Each site's first-order change of logit_diff in one layer and direction, by the configured method. */
+    private ToDoubleFunction<PatchSite> estimator(HookedTransformer model, NDManager m, PreparedExample example,
+                                                  GradientRun runs, int layer, PatchDirection d) {
+        String hook = exact.granularity().hook(layer);
+        int receiver = d.receiver().ordinal();
+        int source = d.source().ordinal();
+        int length = example.clean().length;
+        int heads = model.config().nHeads();
+        double[] perCell = switch (method) {
+            case ATP_STAR -> null;
+            case IG -> IntegratedGradients.terms(model, m, d.receiver() == Run.CLEAN ? example.clean() : example.corrupt(),
+                    hook, runs.activation(hook, receiver), runs.activation(hook, source), example.target(), example.foil(), steps);
+            case ATP -> terms(runs, hook, source, receiver);
+        };
+        if (perCell == null) {
+            return QueryKeyAttribution.of(runs, model.config(), layer, exact.granularity() == PatchGranularity.HEAD_K,
+                    source, receiver)::estimate;
+        }
+        return site -> estimate(perCell, site, length, heads);
     }
 
     /**

@@ -12,7 +12,11 @@ public enum PatchGranularity {
     /** The MLP's output, at one position. */
     MLP_OUT("mlp_out", "hook_mlp_out"),
     /** One head's slice of hook_z (before W_O), at every position or at one. */
-    HEAD_OUT("head_out", "attn.hook_z");
+    HEAD_OUT("head_out", "attn.hook_z"),
+    /** One head's queries (hook_q, before rotary), at every position or at one. */
+    HEAD_Q("head_q", "attn.hook_q"),
+    /** One head's keys (hook_k, before rotary; a grouped key head's copy for that query head only). */
+    HEAD_K("head_k", "attn.hook_k");
 
     private final String label;
     private final String hookSuffix;
@@ -32,8 +36,14 @@ public enum PatchGranularity {
         return "blocks." + layer + "." + hookSuffix;
     }
 
+    /** Whether a site names a head (hook_z, hook_q, hook_k: [batch, pos, head, d_head]). */
     public boolean perHead() {
-        return this == HEAD_OUT;
+        return this == HEAD_OUT || queryOrKey();
+    }
+
+    /** Whether this patches what a head's attention scores are made of (AtP* applies). */
+    public boolean queryOrKey() {
+        return this == HEAD_Q || this == HEAD_K;
     }
 
     public static PatchGranularity parse(String value) {

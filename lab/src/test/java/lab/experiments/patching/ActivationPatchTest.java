@@ -51,6 +51,20 @@ class ActivationPatchTest {
         }
     }
 
+    /** On the *-tiny models a query or key patch barely moves anything, so these run on the sharp ones. */
+    @Test
+    void queryAndKeyPatchesMatchPlainHookedForwards() throws Exception {
+        // pythia: hook_q/hook_k are patched before rotary; llama: a key head's copy for one query head only
+        for (String name : new String[] {"gpt2-sharp", "pythia-sharp", "llama-sharp"}) {
+            for (String params : new String[] {
+                    "{\"direction\": \"both\", \"granularity\": \"head_q\", \"batch_size\": 5}",
+                    "{\"direction\": \"both\", \"granularity\": \"head_k\", \"per_position\": true, \"layers\": [1],"
+                            + " \"positions\": [3, 14, 22]}"}) {
+                checkAgainstPlainHooks(name, params);
+            }
+        }
+    }
+
     private void checkAgainstPlainHooks(String name, String params) throws Exception {
         ActivationPatch experiment = ActivationPatch.fromParams(JSON.readTree(params));
         var ref = Fixtures.referenceJson(name);
@@ -77,7 +91,9 @@ class ActivationPatchTest {
                 boolean intoCorrupt = direction.equals("clean_to_corrupt");
                 int layer = (Integer) row.condition().get("layer");
                 String hook = params.contains("attn_out") ? "blocks." + layer + ".hook_attn_out"
-                        : params.contains("mlp_out") ? "blocks." + layer + ".hook_mlp_out" : "blocks." + layer + ".attn.hook_z";
+                        : params.contains("mlp_out") ? "blocks." + layer + ".hook_mlp_out"
+                        : params.contains("head_q") ? "blocks." + layer + ".attn.hook_q"
+                        : params.contains("head_k") ? "blocks." + layer + ".attn.hook_k" : "blocks." + layer + ".attn.hook_z";
                 NDArray source = model.run(m, model.tokens(m, intoCorrupt ? clean : corrupt), RunOptions.defaults().caching(hook))
                         .cache().get(hook);
                 NDIndex cells = cells(row.condition());
@@ -120,7 +136,7 @@ class ActivationPatchTest {
         if (params.contains("per_position")) {
             return 3 * heads * 3;
         }
-        if (params.contains("head_out")) {
+        if (params.contains("\"head_")) {
             return 3 * layers * heads;
         }
         return 3 * layers * (params.contains("positions") ? 4 : length);
@@ -153,7 +169,7 @@ class ActivationPatchTest {
         assertMessage("{\"direction\": \"both\", \"granularity\": \"neuron\"}", "experiment.granularity is 'neuron'", "\"head_out\"");
         assertMessage("{\"granularity\": \"layer_resid\"}", "experiment.direction is missing");
         assertMessage("{\"direction\": \"both\", \"granularity\": \"attn_out\", \"per_position\": true}",
-                "per_position applies to granularity \"head_out\" only");
+                "per_position applies to granularity \"head_out\", \"head_q\" or \"head_k\" only");
         assertMessage("{\"direction\": \"both\", \"granularity\": \"head_out\", \"positions\": [1]}", "needs \"per_position\": true");
         assertMessage("{\"direction\": \"both\", \"granularity\": \"layer_resid\", \"layers\": [0, 0]}", "experiment.layers holds 0");
         assertMessage("{\"direction\": \"both\", \"granularity\": \"layer_resid\", \"positions\": [-1]}", "experiment.positions holds -1");
