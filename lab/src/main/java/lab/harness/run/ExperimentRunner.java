@@ -148,9 +148,9 @@ public final class ExperimentRunner {
             try (var p = session.phase("patterns")) {
                 patterns = CleanPatterns.write(dir, m, examples, config.output().patternsExamples());
             }
-            CleanCalibration.Result calibration;
+            RunCalibration.Result calibration;
             try (var p = session.phase("calibration")) {
-                calibration = CleanCalibration.measure(dir, config, m, examples);
+                calibration = RunCalibration.measure(dir, config, m, experiment, examples);
             }
             List<String> metrics = config.metrics();
             List<String> reported = ResultsSchemas.reportedMetrics(experiment, metrics);

@@ -82,13 +82,13 @@ class CleanCalibrationTest {
     void temperatureFromValAndEceOnTestAgreeWithHfLogits() throws Exception {
         RunConfig config = config(true);
         try (HookedTransformer model = Fixtures.load("gpt2-tiny"); NDManager m = NDManager.newBaseManager()) {
-            CleanCalibration.Result result = CleanCalibration.measure(tmp, config, model, List.of());
+            RunCalibration.Result result = RunCalibration.measure(tmp, config, model, lab.experiments.Experiments.create(config.experiment().type(), config.experiment().params()), List.of());
             List<Integer> valTargets = new ArrayList<>();
             List<Integer> testTargets = new ArrayList<>();
             double[][] val = hfLogits(m, "val", model, valTargets);
             double[][] test = hfLogits(m, "test", model, testTargets);
             TemperatureScaling.Fit fit = TemperatureScaling.fit(val, valTargets.stream().mapToInt(Integer::intValue).toArray());
-            JsonNode json = new ObjectMapper().readTree(tmp.resolve(CleanCalibration.FILE).toFile());
+            JsonNode json = new ObjectMapper().readTree(tmp.resolve(RunCalibration.FILE).toFile());
             assertEquals(3, json.get("n_fit").asInt());
             assertEquals(3, json.get("n_eval").asInt());
             assertEquals(fit.temperature(), json.get("temperature").asDouble(), 1e-3 * fit.temperature());
@@ -119,8 +119,8 @@ class CleanCalibrationTest {
         RunConfig config = config(false);
         try (HookedTransformer model = Fixtures.load("gpt2-tiny")) {
             var examples = ConfigRunInputs.prepare(Corpus.read(tmp.resolve("c.jsonl")), tmp.resolve("c.jsonl"), config, model);
-            CleanCalibration.Result result = CleanCalibration.measure(tmp, config, model, examples);
-            JsonNode json = new ObjectMapper().readTree(tmp.resolve(CleanCalibration.FILE).toFile());
+            RunCalibration.Result result = RunCalibration.measure(tmp, config, model, lab.experiments.Experiments.create(config.experiment().type(), config.experiment().params()), examples);
+            JsonNode json = new ObjectMapper().readTree(tmp.resolve(RunCalibration.FILE).toFile());
             assertEquals(7, json.get("n_eval").asInt());
             assertTrue(json.get("temperature").isNull());
             assertTrue(json.get("note").asText().contains("needs data.split"), json.toString());
