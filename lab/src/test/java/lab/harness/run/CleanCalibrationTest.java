@@ -31,15 +31,19 @@ class CleanCalibrationTest {
     @TempDir
     Path tmp;
 
-    private static final String[] PROMPTS = {"When Mary and John went to the store, John gave a drink to", "The capital of France is",
+    static final String[] PROMPTS = {"When Mary and John went to the store, John gave a drink to", "The capital of France is",
         "Induction heads copy tokens. Induction heads copy"};
 
-    /** [prompt index, target, foil, group] */
     /** [prompt index, target, foil, group]; " to" and " is" are the model's top-1 tokens after prompts 0 and 1 (in HF's logits). */
-    private static final Object[][] ITEMS = {{0, " to", " John", "val"}, {1, " a", " the", "val"}, {2, " heads", " the", "val"},
+    static final Object[][] ITEMS = {{0, " to", " John", "val"}, {1, " a", " the", "val"}, {2, " heads", " the", "val"},
         {0, " John", " Mary", "test"}, {1, " is", " a", "test"}, {2, " heads", " a", "test"}, {1, " a", " the", "train"}};
 
     private RunConfig config(boolean withSplit) throws Exception {
+        return config(tmp, withSplit, "gpt2-tiny", "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
+    }
+
+    /** A run over {@link #ITEMS} in {@code tmp}, with their val/test/train split or without one. */
+    static RunConfig config(Path tmp, boolean withSplit, String model, String experiment) throws Exception {
         Path corpus = tmp.resolve("c.jsonl");
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < ITEMS.length; i++) {
@@ -52,10 +56,10 @@ class CleanCalibrationTest {
                 + "\", \"seed\": 0, \"subsets\": {\"train\": {\"groups\": [\"train\"]}, \"val\": {\"groups\": [\"val\"]},"
                 + " \"test\": {\"groups\": [\"test\"]}}}");
         Path file = tmp.resolve("run.json");
-        Files.writeString(file, "{\"name\": \"cal\", \"model\": {\"path\": \"" + Fixtures.dir("gpt2-tiny").toAbsolutePath()
+        Files.writeString(file, "{\"name\": \"cal\", \"model\": {\"path\": \"" + Fixtures.dir(model).toAbsolutePath()
                 + "\", \"device\": \"cpu\", \"prepend_bos\": false}, \"data\": {\"corpus\": \"c.jsonl\""
                 + (withSplit ? ", \"split\": \"c.split.json\", \"subset\": \"test\"" : "") + "},"
-                + " \"experiment\": {\"type\": \"heads_zero\", \"scales\": [0.0]}, \"seeds\": [0], \"output\": {\"mlflow\": false}}");
+                + " \"experiment\": " + experiment + ", \"seeds\": [0], \"output\": {\"mlflow\": false}}");
         return new RunConfigLoader(tmp).load(file, List.of());
     }
 
