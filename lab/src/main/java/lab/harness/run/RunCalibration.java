@@ -32,7 +32,7 @@ import lab.viz.ReliabilityDiagram;
  * prediction at the scored position, and temperature scaling fitted on the corpus's {@code val}
  * subset and applied to its {@code test} subset, for the clean run and, when the experiment reports
  * its answer readings, for every condition ({@link ConditionCalibration}: the experiment runs once
- * more over val and test, whatever the seeds). Without a split holding both, the clean run's ECE on
+ * more over val and test, whatever the seeds; {@code output.calibration: "clean"} skips it). Without a split holding both, the clean run's ECE on
  * the run's own examples alone. Each subset is cut to {@code data.n_examples} when the config sets
  * it. Written to {@code calibration.json}, and handed on to the summary, MLflow and the report.
  */
@@ -93,7 +93,7 @@ final class RunCalibration {
                     List.of(CalibrationFit.curve("clean", before))));
         } else {
             CalibrationFit clean = CalibrationFit.of(CleanAnswerLogits.read(model, val), CleanAnswerLogits.read(model, test));
-            Optional<String> noConditions = whyNoConditions(experiment, val, test);
+            Optional<String> noConditions = whyNoConditions(config, experiment, val, test);
             json.put("scope", noConditions.map(why -> "clean run only: " + why).orElse("clean run and every condition"
                     + " (the experiment run over val and test; conditions under \"conditions\")"));
             json.put("fit_subset", "val");
@@ -121,7 +121,11 @@ final class RunCalibration {
     }
 
     /** Why the conditions are not calibrated, if they are not. */
-    private static Optional<String> whyNoConditions(Experiment experiment, List<PreparedExample> val, List<PreparedExample> test) {
+    private static Optional<String> whyNoConditions(RunConfig config, Experiment experiment, List<PreparedExample> val,
+                                                    List<PreparedExample> test) {
+        if (!config.output().calibrateConditions()) {
+            return Optional.of("output.calibration is \"clean\"");
+        }
         if (!experiment.reportsAnswerReadings()) {
             return Optional.of("experiment.type " + experiment.type() + " does not read its conditions from an intervened"
                     + " run's answer distribution");

@@ -2,6 +2,7 @@ package lab.harness.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -13,7 +14,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import lab.experiments.Experiments;
+import lab.harness.config.ConfigException;
 import lab.harness.config.RunConfig;
+import lab.harness.config.RunConfigLoader;
 import lab.harness.stats.ExpectedCalibrationError;
 import lab.harness.stats.TemperatureScaling;
 import lab.runtime.Hook;
@@ -133,5 +136,21 @@ class ConditionCalibrationTest {
             assertEquals(1, result.diagrams().size());
             assertTrue(result.metrics().keySet().stream().allMatch(k -> k.split("/").length == 2), result.metrics().toString());
         }
+    }
+
+    @Test
+    void outputCalibrationCleanSkipsTheConditionsAndABadValueIsOneClearError() throws Exception {
+        CleanCalibrationTest.config(tmp, true, "gpt2-tiny", "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
+        RunConfig clean = new RunConfigLoader(tmp).load(tmp.resolve("run.json"), List.of("output.calibration=clean"));
+        try (HookedTransformer model = lab.runtime.Fixtures.load("gpt2-tiny")) {
+            RunCalibration.measure(tmp, clean, model, Experiments.create("heads_zero", clean.experiment().params()), List.of());
+        }
+        JsonNode json = new ObjectMapper().readTree(tmp.resolve(RunCalibration.FILE).toFile());
+        assertEquals("clean run only: output.calibration is \"clean\"", json.get("scope").asText());
+        assertFalse(json.has("conditions"));
+        var e = assertThrows(ConfigException.class, () -> new RunConfigLoader(tmp).load(tmp.resolve("run.json"),
+                List.of("output.calibration=all")));
+        assertTrue(e.getMessage().contains("output.calibration") && e.getMessage().contains("conditions")
+                && e.getMessage().contains("clean"), e.getMessage());
     }
 }
