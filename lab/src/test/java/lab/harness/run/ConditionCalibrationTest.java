@@ -153,4 +153,18 @@ class ConditionCalibrationTest {
         assertTrue(e.getMessage().contains("output.calibration") && e.getMessage().contains("conditions")
                 && e.getMessage().contains("clean"), e.getMessage());
     }
+
+    /** The corpus prompts run inputs hand an experiment (causal tracing's noise scale) are the whole file's, whatever the subset. */
+    @Test
+    void corpusPromptsAreEveryCleanPromptOfTheCorpusFile() throws Exception {
+        RunConfig config = CleanCalibrationTest.config(tmp, true, "gpt2-tiny", "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
+        try (HookedTransformer model = lab.runtime.Fixtures.load("gpt2-tiny")) {
+            List<long[]> prompts = new ConfigRunInputs(config, model, List.of()).corpusPrompts();
+            assertEquals(CleanCalibrationTest.ITEMS.length, prompts.size(), "every item, not the test subset's 3");
+            for (int i = 0; i < prompts.size(); i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(model.tokenizer().encode(
+                        CleanCalibrationTest.PROMPTS[(int) CleanCalibrationTest.ITEMS[i][0]], false), prompts.get(i));
+            }
+        }
+    }
 }
