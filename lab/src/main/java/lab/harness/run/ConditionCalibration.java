@@ -1,11 +1,15 @@
 package lab.harness.run;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import lab.experiments.CleanAnswerLogits.Reading;
 import lab.experiments.Experiment;
 import lab.experiments.PreparedExample;
@@ -48,14 +52,76 @@ final class ConditionCalibration {
     }
 
     /**
+     * The readings of the val and test examples by condition: kept from the seed loop (as its
+     * {@link SeedLoop.ReadingTap}) for the examples the run computes anyway, so calibration computes
+     * only the rest. Examples are matched by id and tokens, since the run prepares its own copies.
+     */
+    static final class Readings implements SeedLoop.ReadingTap {
+
+        private final Set<List<Object>> wanted = new HashSet<>();
+        private final Map<List<Object>, Map<Map<String, Object>, Kept>> byExample = new HashMap<>();
+
+        Readings(List<PreparedExample> val, List<PreparedExample> test) {
+            val.forEach(ex -> wanted.add(key(ex)));
+            test.forEach(ex -> wanted.add(key(ex)));
+        }
+
+        @Override
+        public void reading(PreparedExample example, Map<String, Object> condition, AnswerReading reading) {
+            List<Object> key = key(example);
+            if (wanted.contains(key)) {
+                byExample.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(new LinkedHashMap<>(condition), kept(example, reading));
+            }
+        }
+
+        /** The example's readings by condition: kept ones, else computed now. */
+        Map<Map<String, Object>, Kept> of(Experiment experiment, HookedTransformer model, List<String> metrics,
+                                          PreparedExample example) {
+            Map<Map<String, Object>, Kept> kept = byExample.remove(key(example));
+            if (kept != null) {
+                return kept;
+            }
+            Map<Map<String, Object>, Kept> computed = new LinkedHashMap<>();
+            experiment.run(model, example, metrics, new ResultSink() {
+                @Override
+                public void accept(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines) {
+                    // no reading: nothing to calibrate
+                }
+
+                @Override
+                public void accept(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines,
+                                   AnswerReading reading) {
+                    computed.put(new LinkedHashMap<>(condition), kept(example, reading));
+                }
+            });
+            return computed;
+        }
+
+        private static List<Object> key(PreparedExample ex) {
+            return List.of(ex.id(), Arrays.toString(ex.clean()), Arrays.toString(ex.corrupt()), Arrays.toString(ex.targetTokens()),
+                    Arrays.toString(ex.foilTokens()));
+        }
+
+        private static Kept kept(PreparedExample example, AnswerReading reading) {
+            double[] logProbs = reading.firstLogProbs();
+            float[] narrow = new float[logProbs.length];
+            for (int i = 0; i < narrow.length; i++) {
+                narrow[i] = (float) logProbs[i];
+            }
+            return new Kept(narrow, Math.toIntExact(example.targetTokens()[0]));
+        }
+    }
+
+    /**
      * Each condition reported on both subsets, in the order the experiment first reports them.
      *
      * @param clean the clean run's calibration on the same subsets, the baseline of {@link Entry#eceChange}
+     * @param readings what the seed loop kept; the other examples are computed here
      */
     static List<Entry> measure(Experiment experiment, HookedTransformer model, List<String> metrics,
-                               List<PreparedExample> val, List<PreparedExample> test, CalibrationFit clean) {
-        Map<Map<String, Object>, List<Kept>> fitOn = read(experiment, model, metrics, val);
-        Map<Map<String, Object>, List<Kept>> evalOn = read(experiment, model, metrics, test);
+                               List<PreparedExample> val, List<PreparedExample> test, CalibrationFit clean, Readings readings) {
+        Map<Map<String, Object>, List<Kept>> fitOn = byCondition(experiment, model, metrics, val, readings);
+        Map<Map<String, Object>, List<Kept>> evalOn = byCondition(experiment, model, metrics, test, readings);
         List<Entry> entries = new ArrayList<>();
         fitOn.forEach((condition, kept) -> {
             List<Kept> evaluated = evalOn.get(condition);
@@ -68,28 +134,13 @@ final class ConditionCalibration {
         return entries;
     }
 
-    private static Map<Map<String, Object>, List<Kept>> read(Experiment experiment, HookedTransformer model,
-                                                            List<String> metrics, List<PreparedExample> examples) {
+    private static Map<Map<String, Object>, List<Kept>> byCondition(Experiment experiment, HookedTransformer model,
+                                                                   List<String> metrics, List<PreparedExample> examples,
+                                                                   Readings readings) {
         Map<Map<String, Object>, List<Kept>> byCondition = new LinkedHashMap<>();
         for (PreparedExample example : examples) {
-            int target = Math.toIntExact(example.targetTokens()[0]);
-            experiment.run(model, example, metrics, new ResultSink() {
-                @Override
-                public void accept(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines) {
-                    // no reading: nothing to calibrate
-                }
-
-                @Override
-                public void accept(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines,
-                                   AnswerReading reading) {
-                    double[] logProbs = reading.firstLogProbs();
-                    float[] narrow = new float[logProbs.length];
-                    for (int i = 0; i < narrow.length; i++) {
-                        narrow[i] = (float) logProbs[i];
-                    }
-                    byCondition.computeIfAbsent(new LinkedHashMap<>(condition), k -> new ArrayList<>()).add(new Kept(narrow, target));
-                }
-            });
+            readings.of(experiment, model, metrics, example)
+                    .forEach((condition, kept) -> byCondition.computeIfAbsent(condition, k -> new ArrayList<>()).add(kept));
         }
         return byCondition;
     }

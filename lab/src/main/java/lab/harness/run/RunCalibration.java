@@ -31,8 +31,9 @@ import lab.viz.ReliabilityDiagram;
  * calibration error ({@value ExpectedCalibrationError#BINS} equal-width bins) of the top-1
  * prediction at the scored position, and temperature scaling fitted on the corpus's {@code val}
  * subset and applied to its {@code test} subset, for the clean run and, when the experiment reports
- * its answer readings, for every condition ({@link ConditionCalibration}: the experiment runs once
- * more over val and test, whatever the seeds; {@code output.calibration: "clean"} skips it). Without a split holding both, the clean run's ECE on
+ * its answer readings, for every condition ({@link ConditionCalibration}: each condition's readings on
+ * val and test, kept from the seed loop for the examples the run computes anyway, the others
+ * computed once per run whatever the seeds; {@code output.calibration: "clean"} skips it). Without a split holding both, the clean run's ECE on
  * the run's own examples alone. Each subset is cut to {@code data.n_examples} when the config sets
  * it. Written to {@code calibration.json}, and handed on to the summary, MLflow and the report.
  */
@@ -56,18 +57,60 @@ final class RunCalibration {
         }
     }
 
-    private RunCalibration() {
+    private final RunConfig config;
+    private final HookedTransformer model;
+    private final Experiment experiment;
+    private final List<PreparedExample> val;
+    private final List<PreparedExample> test;
+    private final Optional<String> noConditions;
+    private final ConditionCalibration.Readings readings;
+
+    private RunCalibration(RunConfig config, HookedTransformer model, Experiment experiment, List<PreparedExample> val,
+                           List<PreparedExample> test) {
+        this.config = config;
+        this.model = model;
+        this.experiment = experiment;
+        this.val = val;
+        this.test = test;
+        this.noConditions = val.isEmpty() || test.isEmpty() ? Optional.of("no split") : whyNoConditions(config, experiment, val, test);
+        this.readings = new ConditionCalibration.Readings(noConditions.isEmpty() ? val : List.of(),
+                noConditions.isEmpty() ? test : List.of());
     }
 
-    static Result measure(Path dir, RunConfig config, HookedTransformer model, Experiment experiment,
-                          List<PreparedExample> runExamples) throws IOException {
+    /**
+     * Before the seeds run: the split's val and test examples, and whether the conditions are
+     * calibrated. A run without answer metrics calibrates nothing.
+     */
+    static RunCalibration plan(RunConfig config, HookedTransformer model, Experiment experiment) {
         if (Collections.disjoint(config.metrics(), AnswerMetrics.ALL)) {
-            return Result.none();
+            return new RunCalibration(config, model, experiment, List.of(), List.of());
         }
         Optional<Path> split = config.data().split();
         Set<String> subsets = split.map(s -> SplitFile.read(s).subsets().keySet()).orElse(Set.of());
         List<PreparedExample> val = subsets.contains("val") ? subset(config, model, split.get(), "val") : List.of();
         List<PreparedExample> test = subsets.contains("test") ? subset(config, model, split.get(), "test") : List.of();
+        return new RunCalibration(config, model, experiment, val, test);
+    }
+
+    /**
+     * Where the seed loop hands each computed example's readings: those of val and test examples
+     * are kept, so that an example the run computes anyway is not computed again for calibration.
+     */
+    SeedLoop.ReadingTap tap() {
+        return readings;
+    }
+
+    /** As a run calls it: {@link #plan}, then (after any seeds, none here) {@link #measure(Path, List)}. */
+    static Result measure(Path dir, RunConfig config, HookedTransformer model, Experiment experiment,
+                          List<PreparedExample> runExamples) throws IOException {
+        return plan(config, model, experiment).measure(dir, runExamples);
+    }
+
+    /** Calibrates, from the readings the seeds left and forwards of the examples they did not compute; writes calibration.json. */
+    Result measure(Path dir, List<PreparedExample> runExamples) throws IOException {
+        if (Collections.disjoint(config.metrics(), AnswerMetrics.ALL)) {
+            return Result.none();
+        }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("confidence", CONFIDENCE);
         json.put("bins", ExpectedCalibrationError.BINS);
@@ -93,9 +136,8 @@ final class RunCalibration {
                     List.of(CalibrationFit.curve("clean", before))));
         } else {
             CalibrationFit clean = CalibrationFit.of(CleanAnswerLogits.read(model, val), CleanAnswerLogits.read(model, test));
-            Optional<String> noConditions = whyNoConditions(config, experiment, val, test);
             json.put("scope", noConditions.map(why -> "clean run only: " + why).orElse("clean run and every condition"
-                    + " (the experiment run over val and test; conditions under \"conditions\")"));
+                    + " (the experiment's intervened runs on val and test; conditions under \"conditions\")"));
             json.put("fit_subset", "val");
             json.put("eval_subset", "test");
             json.putAll(clean.json());
@@ -108,7 +150,7 @@ final class RunCalibration {
             diagrams.add(cleanDiagram(clean, noConditions.isPresent()));
             if (noConditions.isEmpty()) {
                 List<ConditionCalibration.Entry> conditions = ConditionCalibration.measure(experiment, model, config.metrics(),
-                        val, test, clean);
+                        val, test, clean, readings);
                 json.put("conditions", ConditionCalibration.json(conditions));
                 metrics.putAll(ConditionCalibration.metrics(conditions));
                 if (!conditions.isEmpty()) {

@@ -167,4 +167,36 @@ class ConditionCalibrationTest {
             }
         }
     }
+
+    /** A reading the seed loop handed over is used as it is: the experiment does not run that example again. */
+    @Test
+    void readingsTheSeedLoopKeptAreNotComputedAgain() throws Exception {
+        try (HookedTransformer model = lab.runtime.Fixtures.load("gpt2-tiny")) {
+            long[] ids = model.tokenizer().encode(CleanCalibrationTest.PROMPTS[1], false);
+            lab.experiments.PreparedExample kept = new lab.experiments.PreparedExample("a", "g", ids, ids, 5, 6);
+            lab.experiments.PreparedExample copy = new lab.experiments.PreparedExample("a", "g", ids, ids, 5, 6);
+            lab.experiments.PreparedExample other = new lab.experiments.PreparedExample("b", "g", ids, ids, 5, 6);
+            ConditionCalibration.Readings readings = new ConditionCalibration.Readings(List.of(copy), List.of(other));
+            float[] logits = new float[model.config().vocabSize()];
+            logits[5] = 2f;
+            lab.experiments.metrics.AnswerReading reading = lab.experiments.metrics.AnswerReading.ofTokens(logits, 5, 6);
+            readings.reading(kept, java.util.Map.of("layer", 0), reading);
+            readings.reading(new lab.experiments.PreparedExample("c", "g", ids, ids, 5, 6), java.util.Map.of("layer", 0), reading);
+            List<String> ran = new ArrayList<>();
+            lab.experiments.Experiment counting = Experiments.create("heads_zero", new ObjectMapper().readTree("{\"scales\": [0.0]}"));
+            lab.experiments.Experiment spy = (lab.experiments.Experiment) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {lab.experiments.Experiment.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("run")) {
+                            ran.add(((lab.experiments.PreparedExample) args[1]).id());
+                        }
+                        return method.invoke(counting, args);
+                    });
+            var fromSeeds = readings.of(spy, model, List.of("logit_diff"), copy);
+            assertEquals(1, fromSeeds.size());
+            assertTrue(ran.isEmpty(), "a kept example is not run again: " + ran);
+            var computed = readings.of(spy, model, List.of("logit_diff"), other);
+            assertEquals(List.of("b"), ran);
+            assertEquals(model.config().nLayers() * model.config().nHeads(), computed.size());
+        }
+    }
 }

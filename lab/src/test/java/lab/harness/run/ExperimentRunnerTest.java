@@ -161,5 +161,13 @@ class ExperimentRunnerTest {
         }
         String report = Files.readString(dir.resolve("report.html"));
         assertTrue(report.contains("Calibration per condition") && report.contains("<table class=\"calibration\">"));
+        // the test examples' readings came from the seed loop; computed afresh they give the same numbers
+        RunConfig config = config(corpus, "data.split=ioi.split.json", "data.subset=test", "seeds=[0]");
+        Path alone = Files.createDirectories(tmp.resolve("alone"));
+        try (var model = Fixtures.load("gpt2-tiny")) {
+            RunCalibration.measure(alone, config, model, lab.experiments.Experiments.create("heads_zero",
+                    config.experiment().params()), List.of());
+        }
+        assertEquals(calibration.get("conditions"), json.readTree(alone.resolve("calibration.json").toFile()).get("conditions"));
     }
 }
