@@ -71,11 +71,7 @@ class CleanCalibrationTest {
             if (item[3].equals(subset)) {
                 NDArray logits = ref.get("p" + item[0] + ".logits");
                 float[] last = logits.get(logits.getShape().get(0) - 1).toFloatArray();
-                double[] wide = new double[last.length];
-                for (int i = 0; i < last.length; i++) {
-                    wide[i] = last[i];
-                }
-                rows.add(wide);
+                rows.add(java.util.stream.IntStream.range(0, last.length).mapToDouble(i -> last[i]).toArray());
                 targets.add((int) model.tokenizer().encode((String) item[1], false)[0]);
             }
         }

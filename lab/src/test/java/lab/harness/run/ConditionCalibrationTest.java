@@ -58,11 +58,7 @@ class ConditionCalibrationTest {
                         return zeroed;
                     }));
             float[] last = model.run(m, model.tokens(m, ids), options).output().get(new NDIndex("0, -1")).toFloatArray();
-            double[] wide = new double[last.length];
-            for (int i = 0; i < last.length; i++) {
-                wide[i] = last[i];
-            }
-            rows.add(wide);
+            rows.add(java.util.stream.IntStream.range(0, last.length).mapToDouble(i -> last[i]).toArray());
             targets.add((int) model.tokenizer().encode((String) item[1], false)[0]);
         }
         return rows.toArray(double[][]::new);
