@@ -72,7 +72,8 @@ final class RunCalibration {
         this.experiment = experiment;
         this.val = val;
         this.test = test;
-        this.noConditions = val.isEmpty() || test.isEmpty() ? Optional.of("no split") : whyNoConditions(config, experiment, val, test);
+        this.noConditions = val.isEmpty() || test.isEmpty() ? Optional.of("no data.split with val and test subsets")
+                : whyNoConditions(config, experiment, val, test);
         this.readings = new ConditionCalibration.Readings(noConditions.isEmpty() ? val : List.of(),
                 noConditions.isEmpty() ? test : List.of());
     }

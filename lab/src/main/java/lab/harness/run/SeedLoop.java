@@ -30,10 +30,6 @@ final class SeedLoop {
     private final List<String> metrics;
     private final ReadingTap tap;
 
-    SeedLoop(Experiment experiment, HookedTransformer model, List<String> metrics) {
-        this(experiment, model, metrics, (example, condition, reading) -> { });
-    }
-
     SeedLoop(Experiment experiment, HookedTransformer model, List<String> metrics, ReadingTap tap) {
         this.experiment = experiment;
         this.model = model;
