@@ -187,17 +187,22 @@ final class ConditionCalibration {
         ranked.stream().limit(DRAWN).forEach(e -> curves.add(CalibrationFit.curve(RunFigures.conditionText(e.condition()),
                 e.fit().before())));
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("clean", number(clean.accuracy()), number(clean.before().ece()), "", number(clean.temperature()),
+        rows.add(List.of("clean", number(clean.accuracy()), number(clean.before().ece()), "", temperature(clean),
                 number(clean.after().ece())));
         ranked.stream().limit(LISTED).forEach(e -> rows.add(List.of(RunFigures.conditionText(e.condition()),
                 number(e.fit().accuracy()), number(e.fit().before().ece()), String.format(Locale.ROOT, "%+.3g", e.eceChange()),
-                number(e.fit().temperature()) + (e.fit().fit().atBound() ? " (bound)" : ""), number(e.fit().after().ece()))));
+                temperature(e.fit()), number(e.fit().after().ece()))));
         String note = String.format(Locale.ROOT, "Each condition's intervened model on test (%d examples) before temperature"
                 + " scaling, against the clean run's: the %d of %d conditions whose ECE moved most. Per condition, T is fitted"
                 + " on val and applied to test; the table lists the first %d, every condition is in calibration.json.",
                 clean.nEval(), Math.min(DRAWN, entries.size()), entries.size(), Math.min(LISTED, entries.size()));
         return new ReliabilityDiagram("Calibration per condition", note, curves, new ReliabilityDiagram.Table(
                 List.of("Condition", "Accuracy", "ECE (T = 1)", "Change from clean", "T (fitted on val)", "ECE (fitted T)"), rows));
+    }
+
+    /** T, marked when the search stopped at a bound (e.g. every val answer right, which NLL rewards by sharpening without end). */
+    private static String temperature(CalibrationFit fit) {
+        return number(fit.temperature()) + (fit.fit().atBound() ? " (bound)" : "");
     }
 
     private static String number(double v) {
