@@ -37,6 +37,16 @@ public interface Experiment {
         return List.of();
     }
 
+    /**
+     * Whether {@link #run} passes each condition's intervened {@link lab.experiments.metrics.AnswerReading}
+     * to the sink ({@link ResultSink#accept(java.util.Map, java.util.Map, java.util.Map,
+     * lab.experiments.metrics.AnswerReading)}), so the harness can calibrate every condition; an
+     * experiment whose rows are not read from an intervened run's answers keeps the default.
+     */
+    default boolean reportsAnswerReadings() {
+        return false;
+    }
+
     /** Fails with a clear message if the parameters do not fit this model (e.g. a head that does not exist). */
     void check(ModelConfig model);
 

@@ -151,9 +151,26 @@ public final class HtmlReport {
         html.append("<section id=\"calibration\">\n<h2>Calibration</h2>\n<div class=\"maps\">\n");
         for (ReliabilityDiagram d : report.calibration()) {
             html.append("<figure>\n<h3>").append(Html.escape(d.title())).append("</h3>\n<p class=\"note\">")
-                    .append(Html.escape(d.note())).append("</p>\n").append(ReliabilityDiagramSvg.render(d)).append("\n</figure>\n");
+                    .append(Html.escape(d.note())).append("</p>\n").append(ReliabilityDiagramSvg.render(d)).append("\n");
+            appendTable(html, d.table());
+            html.append("</figure>\n");
         }
         html.append("</div>\n</section>\n");
+    }
+
+    private static void appendTable(StringBuilder html, ReliabilityDiagram.Table table) {
+        if (table.rows().isEmpty()) {
+            return;
+        }
+        html.append("<table class=\"calibration\">\n<thead><tr>");
+        table.columns().forEach(c -> html.append("<th>").append(Html.escape(c)).append("</th>"));
+        html.append("</tr></thead>\n<tbody>\n");
+        for (List<String> row : table.rows()) {
+            html.append("<tr>");
+            row.forEach(cell -> html.append("<td>").append(Html.escape(cell)).append("</td>"));
+            html.append("</tr>\n");
+        }
+        html.append("</tbody>\n</table>\n");
     }
 
     static String interval(double low, double high) {

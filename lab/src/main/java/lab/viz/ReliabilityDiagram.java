@@ -9,8 +9,33 @@ import java.util.List;
  * @param title what is calibrated
  * @param note how it was measured (shown beneath the title)
  * @param curves drawn in order, each in its own colour
+ * @param table numbers shown beside the diagram (e.g. per condition); {@link Table#none()} for none
  */
-public record ReliabilityDiagram(String title, String note, List<Curve> curves) {
+public record ReliabilityDiagram(String title, String note, List<Curve> curves, Table table) {
+
+    /** Rows of text under column headings, each row as long as the headings. */
+    public record Table(List<String> columns, List<List<String>> rows) {
+
+        public Table {
+            columns = List.copyOf(columns);
+            rows = rows.stream().map(List::copyOf).toList();
+            for (List<String> row : rows) {
+                if (row.size() != columns.size()) {
+                    throw new IllegalArgumentException("table row " + row + " has " + row.size() + " cells for "
+                            + columns.size() + " columns");
+                }
+            }
+        }
+
+        public static Table none() {
+            return new Table(List.of(), List.of());
+        }
+    }
+
+    /** A diagram without a table. */
+    public ReliabilityDiagram(String title, String note, List<Curve> curves) {
+        this(title, note, curves, Table.none());
+    }
 
     /** One bin: its bounds, its number of predictions, their mean confidence and accuracy (NaN when empty). */
     public record Point(double lower, double upper, int count, double confidence, double accuracy) {

@@ -39,4 +39,20 @@ class ReliabilityDiagramSvgTest {
         assertTrue(html.contains("T = 2 &lt;fitted&gt;"), "the note is text");
         assertFalse(HtmlReport.render(new RunReport("r", Map.of(), List.of(), List.of())).contains("id=\"calibration\""));
     }
+
+    @Test
+    void aDiagramsTableFollowsItAsTextAndARaggedRowIsRefused() {
+        ReliabilityDiagram d = diagram();
+        ReliabilityDiagram withTable = new ReliabilityDiagram(d.title(), d.note(), d.curves(), new ReliabilityDiagram.Table(
+                List.of("Condition", "ECE"), List.of(List.of("layer=1 head=<1>", "0.39"))));
+        String html = HtmlReport.render(new RunReport("r", Map.of(), List.of(), "95% CI", List.of(), EffectTable.none(), List.of(),
+                List.of(withTable)));
+        assertTrue(html.contains("<table class=\"calibration\">\n<thead><tr><th>Condition</th><th>ECE</th></tr></thead>\n<tbody>\n"
+                + "<tr><td>layer=1 head=&lt;1&gt;</td><td>0.39</td></tr>"), html);
+        assertFalse(HtmlReport.render(new RunReport("r", Map.of(), List.of(), "95% CI", List.of(), EffectTable.none(), List.of(),
+                List.of(d))).contains("<table class=\"calibration\">"), "no table without rows");
+        var ragged = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ReliabilityDiagram.Table(List.of("a", "b"), List.of(List.of("1"))));
+        assertTrue(ragged.getMessage().contains("1 cells for 2 columns"), ragged.getMessage());
+    }
 }

@@ -126,6 +126,11 @@ public final class HeadsPairZero implements Experiment {
     }
 
     @Override
+    public boolean reportsAnswerReadings() {
+        return true;
+    }
+
+    @Override
     public boolean scoresAnswerSpans() {
         // per-position means exist for prompt positions only, not for the answer tokens that follow
         return !ablation.isMean();
@@ -173,7 +178,7 @@ public final class HeadsPairZero implements Experiment {
                 Map<String, Double> values = answer.values(metrics, logits);
                 values.put(INTERACTION, interaction(answer.cleanLogitDiff(), answer.value(AnswerMetrics.LOGIT_DIFF, logits),
                         single.get(List.of(a[0], a[1])), single.get(List.of(b[0], b[1]))));
-                sink.accept(condition, values, baselines);
+                sink.accept(condition, values, baselines, logits);
             }));
         }
     }

@@ -132,6 +132,11 @@ public final class HeadsZero implements Experiment {
     }
 
     @Override
+    public boolean reportsAnswerReadings() {
+        return true;
+    }
+
+    @Override
     public boolean scoresAnswerSpans() {
         // per-position means exist for prompt positions only, not for the answer tokens that follow
         return !ablation.isMean();
@@ -170,7 +175,7 @@ public final class HeadsZero implements Experiment {
                     condition.put("layer", row.heads().get(0)[0]);
                     condition.put("head", row.heads().get(0)[1]);
                     condition.put("scale", row.scale());
-                    sink.accept(condition, answer.values(metrics, reading), baselines);
+                    sink.accept(condition, answer.values(metrics, reading), baselines, reading);
                 });
             }
         }

@@ -34,7 +34,8 @@ import lab.runtime.RunOptions;
  * Metric {@code indirect_effect}: p(target | corrupted, restored) - p(target | corrupted), both
  * with the same noise, averaged over {@code samples} noise draws.
  *
- * <p>Parameters: {@code noise} (multiple of the embeddings' standard deviation, default 3),
+ * <p>Parameters: {@code noise} (multiple of the embeddings' standard deviation over every clean prompt of
+ * the corpus file, as ROME's, default 3; each row carries it as {@code embedding_std}),
  * {@code samples} (default 10), {@code window} (default 10, capped by the model's depth),
  * {@code noise_seed} (default 0; the noise of an example depends only on it and the example's
  * id), {@code positions}: "tokens" (each position; labelled by its tokens) or "subject" (ROME's
@@ -46,6 +47,8 @@ public final class CausalTrace implements Experiment {
 
     public static final String TYPE = "causal_trace";
     public static final String INDIRECT_EFFECT = "indirect_effect";
+    /** The baseline every row carries: the embeddings' standard deviation that scales the noise. */
+    public static final String EMBEDDING_STD = "embedding_std";
     static final List<String> KINDS = List.of("resid_pre", "attn_out", "mlp_out");
 
     private final double noise;
@@ -102,30 +105,51 @@ public final class CausalTrace implements Experiment {
     }
 
     @Override
+    public List<String> baselines() {
+        return List.of(AnswerMetrics.CLEAN_LOGIT_DIFF, EMBEDDING_STD);
+    }
+
+    @Override
     public void check(ModelConfig model) {
         // any model with token embeddings: nothing to check
     }
 
-    @Override
-    public void prepare(HookedTransformer model, RunInputs inputs) {
-        measureNoiseScale(model, inputs.examples());
+    /** The noise's scale as measured: the embeddings' standard deviation over the corpus (NaN before it is measured). */
+    public double embeddingStd() {
+        return embeddingStd;
     }
 
-    /** The embeddings' standard deviation: over every element of hook_embed of the examples' clean prompts. */
+    /** Checks the run's examples for subjects; the noise scale comes from every clean prompt of the corpus file, as ROME's does. */
+    @Override
+    public void prepare(HookedTransformer model, RunInputs inputs) {
+        checkSubjects(inputs.examples());
+        embeddingStd = embeddingStd(model, inputs.corpusPrompts());
+    }
+
+    /** For a trace run without {@link #prepare}: the noise scale from the examples' own clean prompts. */
     public void measureNoiseScale(HookedTransformer model, List<PreparedExample> examples) {
+        checkSubjects(examples);
+        embeddingStd = embeddingStd(model, examples.stream().map(PreparedExample::clean).toList());
+    }
+
+    private static void checkSubjects(List<PreparedExample> examples) {
         for (PreparedExample ex : examples) {
             if (ex.subject() == null) {
                 throw new IllegalArgumentException("causal_trace needs a subject on every corpus item; item '" + ex.id()
                         + "' has none: add \"subject\": \"...\" (words of its clean prompt) to it");
             }
         }
+    }
+
+    /** The standard deviation over every element of hook_embed of these prompts (each token's embedding row). */
+    private static double embeddingStd(HookedTransformer model, List<long[]> prompts) {
         float[] table = HostArrays.floats(model.weights().require("embed.W_E"));
         int d = model.config().dModel();
         double sum = 0;
         double sq = 0;
         long n = 0;
-        for (PreparedExample ex : examples) {
-            for (long id : ex.clean()) {
+        for (long[] prompt : prompts) {
+            for (long id : prompt) {
                 for (int i = 0; i < d; i++) {
                     double v = table[(int) id * d + i];
                     sum += v;
@@ -135,7 +159,7 @@ public final class CausalTrace implements Experiment {
             }
         }
         double mean = sum / n;
-        embeddingStd = Math.sqrt(Math.max(0, sq / n - mean * mean));
+        return Math.sqrt(Math.max(0, sq / n - mean * mean));
     }
 
     @Override
@@ -199,7 +223,8 @@ public final class CausalTrace implements Experiment {
             condition.put("kind", cell.get(0));
             condition.put("layer", cell.get(1));
             condition.put("position", cell.get(2));
-            sink.accept(condition, Map.of(INDIRECT_EFFECT, acc[0] / acc[1]), Map.of(AnswerMetrics.CLEAN_LOGIT_DIFF, cleanLogitDiff));
+            sink.accept(condition, Map.of(INDIRECT_EFFECT, acc[0] / acc[1]), Map.of(AnswerMetrics.CLEAN_LOGIT_DIFF, cleanLogitDiff,
+                    EMBEDDING_STD, embeddingStd));
         });
     }
 

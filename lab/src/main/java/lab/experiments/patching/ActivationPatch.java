@@ -137,6 +137,11 @@ public final class ActivationPatch implements Experiment {
     }
 
     @Override
+    public boolean reportsAnswerReadings() {
+        return true;
+    }
+
+    @Override
     public boolean scoresAnswerSpans() {
         return true;
     }
@@ -253,7 +258,7 @@ public final class ActivationPatch implements Experiment {
                     double score = job.direction().score(receiver.value(AnswerMetrics.LOGIT_DIFF, patched), clean, corrupt);
                     values.put(PatchScore.NAME, score);
                     scores.computeIfAbsent(job.site(), k -> new double[directions.size()])[directions.indexOf(job.direction())] = score;
-                    sink.accept(condition(job.direction().label(), job.site()), values, baselines);
+                    sink.accept(condition(job.direction().label(), job.site()), values, baselines, patched);
                 });
             }
             if (directions.size() == 2) {

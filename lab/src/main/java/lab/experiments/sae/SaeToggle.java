@@ -17,6 +17,7 @@ import lab.experiments.MapAxes;
 import lab.experiments.PreparedExample;
 import lab.experiments.ResultSink;
 import lab.experiments.metrics.AnswerMetrics;
+import lab.experiments.metrics.AnswerReading;
 import lab.runtime.ForwardResult;
 import lab.runtime.Hook;
 import lab.runtime.HookedTransformer;
@@ -112,6 +113,11 @@ public final class SaeToggle implements Experiment {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public boolean reportsAnswerReadings() {
+        return true;
     }
 
     @Override
@@ -244,11 +250,8 @@ public final class SaeToggle implements Experiment {
                 Map<String, Object> condition = new LinkedHashMap<>();
                 condition.put("feature", (int) chunk.get(row)[0]);
                 condition.put("value", chunk.get(row)[1]);
-                Map<String, Double> out = new LinkedHashMap<>();
-                for (String metric : metrics) {
-                    out.put(metric, answer.value(metric, logits));
-                }
-                sink.accept(condition, out, baselines);
+                AnswerReading reading = AnswerReading.ofTokens(logits, example.target(), example.foil());
+                sink.accept(condition, answer.values(metrics, reading), baselines, reading);
             }
         }
     }

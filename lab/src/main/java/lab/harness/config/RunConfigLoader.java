@@ -111,7 +111,8 @@ public final class RunConfigLoader {
         tree.get("seeds").forEach(x -> seeds.add(x.asLong()));
         JsonNode o = tree.get("output");
         OutputSection output = new OutputSection(path(o.get("root").asText(), List.of("output", "root"), locator),
-                mlflow(o.get("mlflow"), locator), o.get("patterns_examples").asInt());
+                mlflow(o.get("mlflow"), locator), o.get("patterns_examples").asInt(),
+                o.get("calibration").asText().equals("conditions"));
         if (checkFiles) {
             checkFiles(model, data, locator);
         }

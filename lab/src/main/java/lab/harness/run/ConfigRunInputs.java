@@ -71,6 +71,12 @@ final class ConfigRunInputs implements RunInputs {
     }
 
     @Override
+    public List<long[]> corpusPrompts() {
+        return Corpus.read(config.data().corpus()).stream()
+                .map(item -> model.tokenizer().encode(item.clean(), config.model().prependBos())).toList();
+    }
+
+    @Override
     public FinishedRun finishedRun(String directory) {
         return FinishedRunReader.read(config.baseDir().resolve(directory).normalize());
     }

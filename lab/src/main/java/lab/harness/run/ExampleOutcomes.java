@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import lab.experiments.PreparedExample;
 import lab.experiments.ResultSink;
+import lab.experiments.metrics.AnswerReading;
 
 /**
  * What an experiment reported for each example, kept within a run so that an example drawn by
@@ -46,11 +47,26 @@ final class ExampleOutcomes {
         List<Reported> outcomes = kept.get(example);
         if (outcomes == null) {
             List<Reported> recorded = new ArrayList<>();
-            computation.run(example, (condition, metrics, baselines) -> {
-                if (left > 0) {
-                    recorded.add(new Reported(copy(condition), copy(metrics), copy(baselines)));
+            // readings pass through to the sink but are not kept: a replay reports rows only
+            computation.run(example, new ResultSink() {
+                @Override
+                public void accept(Map<String, Object> condition, Map<String, Double> metrics, Map<String, Double> baselines) {
+                    keep(condition, metrics, baselines);
+                    sink.accept(condition, metrics, baselines);
                 }
-                sink.accept(condition, metrics, baselines);
+
+                @Override
+                public void accept(Map<String, Object> condition, Map<String, Double> metrics, Map<String, Double> baselines,
+                                   AnswerReading reading) {
+                    keep(condition, metrics, baselines);
+                    sink.accept(condition, metrics, baselines, reading);
+                }
+
+                private void keep(Map<String, Object> condition, Map<String, Double> metrics, Map<String, Double> baselines) {
+                    if (left > 0) {
+                        recorded.add(new Reported(copy(condition), copy(metrics), copy(baselines)));
+                    }
+                }
             });
             outcomes = recorded;
             if (left > 0) {

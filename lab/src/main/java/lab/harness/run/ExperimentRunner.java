@@ -148,18 +148,19 @@ public final class ExperimentRunner {
             try (var p = session.phase("patterns")) {
                 patterns = CleanPatterns.write(dir, m, examples, config.output().patternsExamples());
             }
-            CleanCalibration.Result calibration;
-            try (var p = session.phase("calibration")) {
-                calibration = CleanCalibration.measure(dir, config, m, examples);
-            }
+            RunCalibration calibrating = RunCalibration.plan(config, m, experiment);
             List<String> metrics = config.metrics();
             List<String> reported = ResultsSchemas.reportedMetrics(experiment, metrics);
             ResultsRecorder recorder = ResultsRecorder.inDirectory(ResultsSchemas.forExperiment(experiment, metrics), dir);
             keptRows.forEach(recorder.table()::append);
             session.keepOnInterrupt(recorder);
             Integer n = config.data().nExamples().isPresent() ? config.data().nExamples().getAsInt() : null;
-            new SeedLoop(experiment, m, metrics).run(examples, n, config.seeds(), seedsDone, recorder, session, log);
+            new SeedLoop(experiment, m, metrics, calibrating.tap()).run(examples, n, config.seeds(), seedsDone, recorder, session, log);
             recorder.close();
+            RunCalibration.Result calibration;
+            try (var p = session.phase("calibration")) {
+                calibration = calibrating.measure(dir, examples);
+            }
             try (var p = session.phase("summarize")) {
                 Summary summary = SeedLevelSummarizer.summarize(recorder.table());
                 SummaryWriter.write(summary, dir, calibration.summaryEntries());

@@ -3,8 +3,11 @@ package lab.harness.run;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import lab.experiments.Experiment;
 import lab.experiments.PreparedExample;
+import lab.experiments.ResultSink;
+import lab.experiments.metrics.AnswerReading;
 import lab.harness.results.ResultsRecorder;
 import lab.runtime.HookedTransformer;
 
@@ -16,14 +19,22 @@ import lab.runtime.HookedTransformer;
  */
 final class SeedLoop {
 
+    /** Told each condition's answer reading as an example is computed (once per example and run; replays carry none). */
+    @FunctionalInterface
+    interface ReadingTap {
+        void reading(PreparedExample example, Map<String, Object> condition, AnswerReading reading);
+    }
+
     private final Experiment experiment;
     private final HookedTransformer model;
     private final List<String> metrics;
+    private final ReadingTap tap;
 
-    SeedLoop(Experiment experiment, HookedTransformer model, List<String> metrics) {
+    SeedLoop(Experiment experiment, HookedTransformer model, List<String> metrics, ReadingTap tap) {
         this.experiment = experiment;
         this.model = model;
         this.metrics = List.copyOf(metrics);
+        this.tap = tap;
     }
 
     /**
@@ -42,12 +53,22 @@ final class SeedLoop {
             int seed = (int) (long) seeds.get(i);
             try (var p = session.phase("seed_" + seed)) {
                 for (PreparedExample ex : draws.get(i - from)) {
-                    outcomes.report(ex, (e, sink) -> experiment.run(model, e, metrics, sink), (condition, values, baselines) -> {
-                        var row = recorder.newRow().exampleId(ex.id()).seed(seed).group(ex.group());
-                        condition.forEach(row::set);
-                        values.forEach(row::set);
-                        baselines.forEach(row::set);
-                        row.append();
+                    outcomes.report(ex, (e, sink) -> experiment.run(model, e, metrics, sink), new ResultSink() {
+                        @Override
+                        public void accept(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines) {
+                            var row = recorder.newRow().exampleId(ex.id()).seed(seed).group(ex.group());
+                            condition.forEach(row::set);
+                            values.forEach(row::set);
+                            baselines.forEach(row::set);
+                            row.append();
+                        }
+
+                        @Override
+                        public void accept(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines,
+                                           AnswerReading reading) {
+                            accept(condition, values, baselines);
+                            tap.reading(ex, condition, reading);
+                        }
                     });
                 }
                 recorder.flush();

@@ -23,9 +23,7 @@ final class TrackingRecords {
         List<MetricPoint> points = new ArrayList<>();
         Map<String, double[]> overall = new LinkedHashMap<>();
         for (SummaryRow row : summary.rows()) {
-            StringBuilder key = new StringBuilder(row.metric());
-            row.condition().forEach((column, value) -> key.append('/').append(column).append('_').append(value));
-            String base = MlflowNames.sanitizeKey(key.toString());
+            String base = conditionKey(row.metric(), row.condition());
             points.add(new MetricPoint(base + "/mean", row.mean(), 0, timestampMillis));
             if (!Double.isNaN(row.ciHigh())) {
                 points.add(new MetricPoint(base + "/ci95_half_width", (row.ciHigh() - row.ciLow()) / 2, 0, timestampMillis));
@@ -39,5 +37,12 @@ final class TrackingRecords {
         overall.forEach((metric, acc) -> points.add(new MetricPoint(MlflowNames.sanitizeKey(metric + "/mean_over_conditions"),
                 acc[1] == 0 ? Double.NaN : acc[0] / acc[1], 0, timestampMillis)));
         return points;
+    }
+
+    /** {@code prefix/<column>_<value>/...}, made a valid MLflow key: where a condition's metrics live. */
+    static String conditionKey(String prefix, Map<String, ?> condition) {
+        StringBuilder key = new StringBuilder(prefix);
+        condition.forEach((column, value) -> key.append('/').append(column).append('_').append(value));
+        return MlflowNames.sanitizeKey(key.toString());
     }
 }

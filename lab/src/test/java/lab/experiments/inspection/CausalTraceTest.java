@@ -113,4 +113,59 @@ class CausalTraceTest {
             assertEquals(Set.of("blocks.0.hook_mlp_out", "blocks.1.hook_mlp_out"), restored, "window 10 capped at 2 layers");
         }
     }
+
+    /** The noise scale is the embeddings' standard deviation over the corpus's clean prompts, not the run's examples alone, and every row carries it. */
+    @Test
+    void theNoiseScaleComesFromTheWholeCorpusAndEveryRowCarriesIt() throws Exception {
+        try (HookedTransformer model = Fixtures.load("gpt2-tiny"); NDManager m = NDManager.newBaseManager()) {
+            PreparedExample ex = capitalOfFrance(model, "France");
+            List<long[]> corpus = List.of(ex.clean(), model.tokenizer().encode("When Mary and John went to the store", false),
+                    model.tokenizer().encode("Induction heads copy tokens. Induction heads copy", false));
+            // independently: every element of hook_embed of plain forwards of the corpus prompts
+            double sum = 0;
+            double sq = 0;
+            long n = 0;
+            for (long[] ids : corpus) {
+                float[] embed = model.run(m, model.tokens(m, ids), RunOptions.defaults().caching(Pattern.compile("hook_embed")))
+                        .cache().get("hook_embed").toFloatArray();
+                for (float v : embed) {
+                    sum += v;
+                    sq += (double) v * v;
+                    n++;
+                }
+            }
+            double expected = Math.sqrt(sq / n - (sum / n) * (sum / n));
+            CausalTrace trace = CausalTrace.fromParams(new ObjectMapper().readTree("{\"samples\": 1}"));
+            trace.measureNoiseScale(model, List.of(ex));
+            double overExamples = trace.embeddingStd();
+            trace.prepare(model, new lab.experiments.RunInputs() {
+                @Override
+                public List<PreparedExample> examples() {
+                    return List.of(ex);
+                }
+
+                @Override
+                public List<PreparedExample> reference(String spec) {
+                    throw new IllegalArgumentException("no reference sets here");
+                }
+
+                @Override
+                public lab.experiments.FinishedRun finishedRun(String directory) {
+                    throw new IllegalArgumentException("no runs here");
+                }
+
+                @Override
+                public List<long[]> corpusPrompts() {
+                    return corpus;
+                }
+            });
+            assertEquals(expected, trace.embeddingStd(), 1e-6 * expected);
+            assertTrue(Math.abs(overExamples - expected) > 1e-4 * expected, "the run's one example alone gives another scale ("
+                    + overExamples + " vs " + expected + "), so this tells the two apart");
+            Set<Double> carried = new HashSet<>();
+            trace.run(model, ex, List.of(CausalTrace.INDIRECT_EFFECT), (c, v, b) -> carried.add(b.get(CausalTrace.EMBEDDING_STD)));
+            assertEquals(Set.of(trace.embeddingStd()), carried);
+            assertTrue(trace.baselines().contains(CausalTrace.EMBEDDING_STD));
+        }
+    }
 }

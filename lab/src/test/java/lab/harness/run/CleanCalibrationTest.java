@@ -31,15 +31,19 @@ class CleanCalibrationTest {
     @TempDir
     Path tmp;
 
-    private static final String[] PROMPTS = {"When Mary and John went to the store, John gave a drink to", "The capital of France is",
+    static final String[] PROMPTS = {"When Mary and John went to the store, John gave a drink to", "The capital of France is",
         "Induction heads copy tokens. Induction heads copy"};
 
-    /** [prompt index, target, foil, group] */
     /** [prompt index, target, foil, group]; " to" and " is" are the model's top-1 tokens after prompts 0 and 1 (in HF's logits). */
-    private static final Object[][] ITEMS = {{0, " to", " John", "val"}, {1, " a", " the", "val"}, {2, " heads", " the", "val"},
+    static final Object[][] ITEMS = {{0, " to", " John", "val"}, {1, " a", " the", "val"}, {2, " heads", " the", "val"},
         {0, " John", " Mary", "test"}, {1, " is", " a", "test"}, {2, " heads", " a", "test"}, {1, " a", " the", "train"}};
 
     private RunConfig config(boolean withSplit) throws Exception {
+        return config(tmp, withSplit, "gpt2-tiny", "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
+    }
+
+    /** A run over {@link #ITEMS} in {@code tmp}, with their val/test/train split or without one. */
+    static RunConfig config(Path tmp, boolean withSplit, String model, String experiment) throws Exception {
         Path corpus = tmp.resolve("c.jsonl");
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < ITEMS.length; i++) {
@@ -52,10 +56,10 @@ class CleanCalibrationTest {
                 + "\", \"seed\": 0, \"subsets\": {\"train\": {\"groups\": [\"train\"]}, \"val\": {\"groups\": [\"val\"]},"
                 + " \"test\": {\"groups\": [\"test\"]}}}");
         Path file = tmp.resolve("run.json");
-        Files.writeString(file, "{\"name\": \"cal\", \"model\": {\"path\": \"" + Fixtures.dir("gpt2-tiny").toAbsolutePath()
+        Files.writeString(file, "{\"name\": \"cal\", \"model\": {\"path\": \"" + Fixtures.dir(model).toAbsolutePath()
                 + "\", \"device\": \"cpu\", \"prepend_bos\": false}, \"data\": {\"corpus\": \"c.jsonl\""
                 + (withSplit ? ", \"split\": \"c.split.json\", \"subset\": \"test\"" : "") + "},"
-                + " \"experiment\": {\"type\": \"heads_zero\", \"scales\": [0.0]}, \"seeds\": [0], \"output\": {\"mlflow\": false}}");
+                + " \"experiment\": " + experiment + ", \"seeds\": [0], \"output\": {\"mlflow\": false}}");
         return new RunConfigLoader(tmp).load(file, List.of());
     }
 
@@ -67,11 +71,7 @@ class CleanCalibrationTest {
             if (item[3].equals(subset)) {
                 NDArray logits = ref.get("p" + item[0] + ".logits");
                 float[] last = logits.get(logits.getShape().get(0) - 1).toFloatArray();
-                double[] wide = new double[last.length];
-                for (int i = 0; i < last.length; i++) {
-                    wide[i] = last[i];
-                }
-                rows.add(wide);
+                rows.add(java.util.stream.IntStream.range(0, last.length).mapToDouble(i -> last[i]).toArray());
                 targets.add((int) model.tokenizer().encode((String) item[1], false)[0]);
             }
         }
@@ -82,13 +82,13 @@ class CleanCalibrationTest {
     void temperatureFromValAndEceOnTestAgreeWithHfLogits() throws Exception {
         RunConfig config = config(true);
         try (HookedTransformer model = Fixtures.load("gpt2-tiny"); NDManager m = NDManager.newBaseManager()) {
-            CleanCalibration.Result result = CleanCalibration.measure(tmp, config, model, List.of());
+            RunCalibration.Result result = RunCalibration.measure(tmp, config, model, lab.experiments.Experiments.create(config.experiment().type(), config.experiment().params()), List.of());
             List<Integer> valTargets = new ArrayList<>();
             List<Integer> testTargets = new ArrayList<>();
             double[][] val = hfLogits(m, "val", model, valTargets);
             double[][] test = hfLogits(m, "test", model, testTargets);
             TemperatureScaling.Fit fit = TemperatureScaling.fit(val, valTargets.stream().mapToInt(Integer::intValue).toArray());
-            JsonNode json = new ObjectMapper().readTree(tmp.resolve(CleanCalibration.FILE).toFile());
+            JsonNode json = new ObjectMapper().readTree(tmp.resolve(RunCalibration.FILE).toFile());
             assertEquals(3, json.get("n_fit").asInt());
             assertEquals(3, json.get("n_eval").asInt());
             assertEquals(fit.temperature(), json.get("temperature").asDouble(), 1e-3 * fit.temperature());
@@ -119,8 +119,8 @@ class CleanCalibrationTest {
         RunConfig config = config(false);
         try (HookedTransformer model = Fixtures.load("gpt2-tiny")) {
             var examples = ConfigRunInputs.prepare(Corpus.read(tmp.resolve("c.jsonl")), tmp.resolve("c.jsonl"), config, model);
-            CleanCalibration.Result result = CleanCalibration.measure(tmp, config, model, examples);
-            JsonNode json = new ObjectMapper().readTree(tmp.resolve(CleanCalibration.FILE).toFile());
+            RunCalibration.Result result = RunCalibration.measure(tmp, config, model, lab.experiments.Experiments.create(config.experiment().type(), config.experiment().params()), examples);
+            JsonNode json = new ObjectMapper().readTree(tmp.resolve(RunCalibration.FILE).toFile());
             assertEquals(7, json.get("n_eval").asInt());
             assertTrue(json.get("temperature").isNull());
             assertTrue(json.get("note").asText().contains("needs data.split"), json.toString());

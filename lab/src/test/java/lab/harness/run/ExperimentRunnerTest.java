@@ -130,4 +130,44 @@ class ExperimentRunnerTest {
         assertTrue(status.get("error").asText().contains("Rome"));
         assertTrue(Files.notExists(dir.resolve("summary.json")), "a failed run must not look complete");
     }
+
+    @Test
+    void withASplitEveryConditionIsCalibratedInEveryOutput() throws Exception {
+        Path corpus = writeCorpus("");
+        Files.writeString(tmp.resolve("ioi.split.json"), "{\"corpus\": \"ioi.jsonl\", \"corpus_sha256\": \""
+                + lab.data.Corpus.sha256(corpus) + "\", \"seed\": 0, \"subsets\": {\"train\": {\"groups\": [\"g0\"]},"
+                + " \"val\": {\"groups\": [\"g1\"]}, \"test\": {\"groups\": [\"g2\"]}}}");
+        Path dir = new ExperimentRunner(Clock.systemUTC()).run(config(corpus, "data.split=ioi.split.json", "data.subset=test",
+                "seeds=[0]")).directory();
+        ObjectMapper json = new ObjectMapper();
+        JsonNode calibration = json.readTree(dir.resolve("calibration.json").toFile());
+        // 8 heads x 2 scales, each fitted on val's 2 examples and measured on test's 2
+        assertEquals(16, calibration.get("conditions").size(), calibration.toString());
+        JsonNode first = calibration.get("conditions").get(0);
+        assertEquals(json.readTree("{\"layer\": 0, \"head\": 0, \"scale\": 0.0}"), first.get("condition"));
+        assertEquals(2, first.get("n_fit").asInt());
+        assertEquals(2, first.get("n_eval").asInt());
+        assertEquals(first.get("ece_before").asDouble() - calibration.get("ece_before").asDouble(),
+                first.get("ece_before_change_from_clean").asDouble(), 1e-12);
+        JsonNode summary = json.readTree(dir.resolve("summary.json").toFile());
+        assertEquals(calibration.get("conditions"), summary.get("calibration").get("conditions"));
+        Path mlRun;
+        try (Stream<Path> s = Files.walk(tmp.resolve("mlruns"))) {
+            mlRun = s.filter(p -> p.getFileName().toString().equals("meta.yaml") && p.getParent().getFileName().toString().length() == 32)
+                    .findFirst().orElseThrow().getParent();
+        }
+        for (String metric : new String[] {"ece_before", "ece_after", "temperature", "accuracy"}) {
+            assertTrue(Files.isRegularFile(mlRun.resolve("metrics/calibration/layer_1/head_3/scale_0.5/" + metric)), metric);
+        }
+        String report = Files.readString(dir.resolve("report.html"));
+        assertTrue(report.contains("Calibration per condition") && report.contains("<table class=\"calibration\">"));
+        // the test examples' readings came from the seed loop; computed afresh they give the same numbers
+        RunConfig config = config(corpus, "data.split=ioi.split.json", "data.subset=test", "seeds=[0]");
+        Path alone = Files.createDirectories(tmp.resolve("alone"));
+        try (var model = Fixtures.load("gpt2-tiny")) {
+            RunCalibration.measure(alone, config, model, lab.experiments.Experiments.create("heads_zero",
+                    config.experiment().params()), List.of());
+        }
+        assertEquals(calibration.get("conditions"), json.readTree(alone.resolve("calibration.json").toFile()).get("conditions"));
+    }
 }

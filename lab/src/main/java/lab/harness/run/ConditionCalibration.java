@@ -1,0 +1,211 @@
+package lab.harness.run;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import lab.experiments.CleanAnswerLogits.Reading;
+import lab.experiments.Experiment;
+import lab.experiments.PreparedExample;
+import lab.experiments.ResultSink;
+import lab.experiments.metrics.AnswerReading;
+import lab.runtime.HookedTransformer;
+import lab.viz.ReliabilityDiagram;
+
+/**
+ * Calibration of every condition of a run: the experiment run once more over the split's
+ * {@code val} and {@code test} examples, each condition's intervened next-token distribution at the
+ * scored position taken from the readings it reports ({@link Experiment#reportsAnswerReadings}),
+ * and per condition T fitted on val, ECE before and after on test ({@link CalibrationFit}). A row
+ * reported without a reading (an activation patching asymmetry) has no distribution and is left out.
+ */
+final class ConditionCalibration {
+
+    /** Conditions drawn beside the clean run in the report's diagram (one colour each). */
+    static final int DRAWN = 3;
+    /** Conditions the report's table lists. */
+    static final int LISTED = 10;
+
+    /** One condition's calibration, and how far its ECE before scaling moved from the clean run's. */
+    record Entry(Map<String, Object> condition, CalibrationFit fit, double eceChange) {
+    }
+
+    /** A reading kept for calibration: log-probabilities in float to halve the memory of many conditions. */
+    private record Kept(float[] logProbs, int target) {
+
+        Reading widened() {
+            double[] wide = new double[logProbs.length];
+            for (int i = 0; i < wide.length; i++) {
+                wide[i] = logProbs[i];
+            }
+            return new Reading(wide, target);
+        }
+    }
+
+    private ConditionCalibration() {
+    }
+
+    /**
+     * The readings of the val and test examples by condition: kept from the seed loop (as its
+     * {@link SeedLoop.ReadingTap}) for the examples the run computes anyway, so calibration computes
+     * only the rest. Examples are matched by id and tokens, since the run prepares its own copies.
+     */
+    static final class Readings implements SeedLoop.ReadingTap {
+
+        private final Set<List<Object>> wanted = new HashSet<>();
+        private final Map<List<Object>, Map<Map<String, Object>, Kept>> byExample = new HashMap<>();
+
+        Readings(List<PreparedExample> val, List<PreparedExample> test) {
+            val.forEach(ex -> wanted.add(key(ex)));
+            test.forEach(ex -> wanted.add(key(ex)));
+        }
+
+        @Override
+        public void reading(PreparedExample example, Map<String, Object> condition, AnswerReading reading) {
+            List<Object> key = key(example);
+            if (wanted.contains(key)) {
+                byExample.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(new LinkedHashMap<>(condition), kept(example, reading));
+            }
+        }
+
+        /** The example's readings by condition: kept ones, else computed now. */
+        Map<Map<String, Object>, Kept> of(Experiment experiment, HookedTransformer model, List<String> metrics,
+                                          PreparedExample example) {
+            Map<Map<String, Object>, Kept> kept = byExample.remove(key(example));
+            if (kept != null) {
+                return kept;
+            }
+            Map<Map<String, Object>, Kept> computed = new LinkedHashMap<>();
+            experiment.run(model, example, metrics, new ResultSink() {
+                @Override
+                public void accept(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines) {
+                    // no reading: nothing to calibrate
+                }
+
+                @Override
+                public void accept(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines,
+                                   AnswerReading reading) {
+                    computed.put(new LinkedHashMap<>(condition), kept(example, reading));
+                }
+            });
+            return computed;
+        }
+
+        private static List<Object> key(PreparedExample ex) {
+            return List.of(ex.id(), Arrays.toString(ex.clean()), Arrays.toString(ex.corrupt()), Arrays.toString(ex.targetTokens()),
+                    Arrays.toString(ex.foilTokens()));
+        }
+
+        private static Kept kept(PreparedExample example, AnswerReading reading) {
+            double[] logProbs = reading.firstLogProbs();
+            float[] narrow = new float[logProbs.length];
+            for (int i = 0; i < narrow.length; i++) {
+                narrow[i] = (float) logProbs[i];
+            }
+            return new Kept(narrow, Math.toIntExact(example.targetTokens()[0]));
+        }
+    }
+
+    /**
+     * Each condition reported on both subsets, in the order the experiment first reports them.
+     *
+     * @param clean the clean run's calibration on the same subsets, the baseline of {@link Entry#eceChange}
+     * @param readings what the seed loop kept; the other examples are computed here
+     */
+    static List<Entry> measure(Experiment experiment, HookedTransformer model, List<String> metrics,
+                               List<PreparedExample> val, List<PreparedExample> test, CalibrationFit clean, Readings readings) {
+        Map<Map<String, Object>, List<Kept>> fitOn = byCondition(experiment, model, metrics, val, readings);
+        Map<Map<String, Object>, List<Kept>> evalOn = byCondition(experiment, model, metrics, test, readings);
+        List<Entry> entries = new ArrayList<>();
+        fitOn.forEach((condition, kept) -> {
+            List<Kept> evaluated = evalOn.get(condition);
+            if (evaluated != null) {
+                CalibrationFit fit = CalibrationFit.of(kept.stream().map(Kept::widened).toList(),
+                        evaluated.stream().map(Kept::widened).toList());
+                entries.add(new Entry(condition, fit, fit.before().ece() - clean.before().ece()));
+            }
+        });
+        return entries;
+    }
+
+    private static Map<Map<String, Object>, List<Kept>> byCondition(Experiment experiment, HookedTransformer model,
+                                                                   List<String> metrics, List<PreparedExample> examples,
+                                                                   Readings readings) {
+        Map<Map<String, Object>, List<Kept>> byCondition = new LinkedHashMap<>();
+        for (PreparedExample example : examples) {
+            readings.of(experiment, model, metrics, example)
+                    .forEach((condition, kept) -> byCondition.computeIfAbsent(condition, k -> new ArrayList<>()).add(kept));
+        }
+        return byCondition;
+    }
+
+    /** calibration.json's {@code conditions}: each condition's columns and numbers. */
+    static List<Map<String, Object>> json(List<Entry> entries) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Entry e : entries) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("condition", e.condition());
+            json.putAll(e.fit().json());
+            json.put("ece_before_change_from_clean", e.eceChange());
+            out.add(json);
+        }
+        return out;
+    }
+
+    /** MLflow metrics {@code calibration/<column>_<value>/.../ece_before} (and ece_after, temperature, accuracy). */
+    static Map<String, Double> metrics(List<Entry> entries) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        for (Entry e : entries) {
+            String base = TrackingRecords.conditionKey("calibration", e.condition());
+            metrics.put(base + "/ece_before", e.fit().before().ece());
+            metrics.put(base + "/ece_after", e.fit().after().ece());
+            metrics.put(base + "/temperature", e.fit().temperature());
+            metrics.put(base + "/accuracy", e.fit().accuracy());
+        }
+        return metrics;
+    }
+
+    /** The largest |ECE change from clean| first (ties in report order), so a reader sees what moved calibration most. */
+    static List<Entry> byChange(List<Entry> entries) {
+        return entries.stream().sorted(Comparator.comparingDouble((Entry e) -> -Math.abs(e.eceChange()))).toList();
+    }
+
+    /**
+     * The report's per-condition diagram: the clean run and the {@value #DRAWN} conditions whose ECE
+     * moved most, before scaling, and a table of the first {@value #LISTED} of them.
+     */
+    static ReliabilityDiagram diagram(List<Entry> entries, CalibrationFit clean) {
+        List<Entry> ranked = byChange(entries);
+        List<ReliabilityDiagram.Curve> curves = new ArrayList<>();
+        curves.add(CalibrationFit.curve("clean", clean.before()));
+        ranked.stream().limit(DRAWN).forEach(e -> curves.add(CalibrationFit.curve(RunFigures.conditionText(e.condition()),
+                e.fit().before())));
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("clean", number(clean.accuracy()), number(clean.before().ece()), "", temperature(clean),
+                number(clean.after().ece())));
+        ranked.stream().limit(LISTED).forEach(e -> rows.add(List.of(RunFigures.conditionText(e.condition()),
+                number(e.fit().accuracy()), number(e.fit().before().ece()), String.format(Locale.ROOT, "%+.3g", e.eceChange()),
+                temperature(e.fit()), number(e.fit().after().ece()))));
+        String note = String.format(Locale.ROOT, "Each condition's intervened model on test (%d examples) before temperature"
+                + " scaling, against the clean run's: the %d of %d conditions whose ECE moved most. Per condition, T is fitted"
+                + " on val and applied to test; the table lists the first %d, every condition is in calibration.json.",
+                clean.nEval(), Math.min(DRAWN, entries.size()), entries.size(), Math.min(LISTED, entries.size()));
+        return new ReliabilityDiagram("Calibration per condition", note, curves, new ReliabilityDiagram.Table(
+                List.of("Condition", "Accuracy", "ECE (T = 1)", "Change from clean", "T (fitted on val)", "ECE (fitted T)"), rows));
+    }
+
+    /** T, marked when the search stopped at a bound (e.g. every val answer right, which NLL rewards by sharpening without end). */
+    private static String temperature(CalibrationFit fit) {
+        return number(fit.temperature()) + (fit.fit().atBound() ? " (bound)" : "");
+    }
+
+    private static String number(double v) {
+        return String.format(Locale.ROOT, "%.3g", v);
+    }
+}
