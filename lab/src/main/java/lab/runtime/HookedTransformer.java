@@ -180,7 +180,9 @@ public final class HookedTransformer implements AutoCloseable {
             if (read != null && narrowed < options.startAtLayer()) {
                 x = read.pick(x, 1);
             }
-            return pass.finish(unembed.forward(lnFinal.forward(pass, x)));
+            NDArray normalized = lnFinal.forward(pass, x);
+            long[] vocabulary = options.vocabulary();
+            return pass.finish(vocabulary == null ? unembed.forward(normalized) : unembed.forward(pass, normalized, vocabulary));
         }
     }
 
@@ -239,6 +241,14 @@ public final class HookedTransformer implements AutoCloseable {
         }
         if (options.startZ() != null) {
             checkResumedAtZ(options, s, fromTokens);
+        }
+        if (options.vocabulary() != null) {
+            for (long t : options.vocabulary()) {
+                if (t < 0 || t >= config.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + t + " to compute the logit of is outside the vocabulary"
+                            + " (0.." + (config.vocabSize() - 1) + ")");
+                }
+            }
         }
         if (options.positions() != null) {
             for (int p : options.positions()) {

@@ -16,9 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The forward's two shortcuts against the plain forward on the same inputs: the last block computed
- * at the unembedded positions only (keys and values still over every position), and a block resumed
- * at a cached hook_z. Every family's fixture: learned and rotary positions, parallel residual,
+ * The forward's shortcuts against the plain forward on the same inputs: the last block computed
+ * at the unembedded positions only (keys and values still over every position), a block resumed
+ * at a cached hook_z, and the logits of chosen tokens only. Every family's fixture: learned and rotary positions, parallel residual,
  * gated MLP, grouped key/value heads, local and sliding windows.
  */
 class ShortcutForwardTest {
@@ -42,6 +42,28 @@ class ShortcutForwardTest {
                 NDArray forced = model.run(m, tokens, RunOptions.defaults().unembedOnly(read).narrowingLastBlock()).output();
                 assertClose(expected, forced, fixture + " forced, positions " + java.util.Arrays.toString(read));
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny"})
+    void chosenLogitsAreThoseColumnsOfTheFullLogits(String fixture) {
+        try (HookedTransformer model = Fixtures.load(fixture); NDManager m = NDManager.newBaseManager()) {
+            NDArray tokens = model.tokens(m, ROWS);
+            NDArray full = model.logits(m, tokens);
+            long last = model.config().vocabSize() - 1;
+            for (long[] chosen : new long[][] {{5, 3}, {last}, {7, 0, 7}}) {
+                List<NDArray> columns = new ArrayList<>();
+                for (long t : chosen) {
+                    columns.add(full.get(new NDIndex(":, :, {}:{}", t, t + 1)));
+                }
+                NDArray expected = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(columns), 2);
+                assertClose(expected, model.run(m, tokens, RunOptions.defaults().logitsOf(chosen)).output(),
+                        fixture + " tokens " + java.util.Arrays.toString(chosen));
+            }
+            var outside = assertThrows(IllegalArgumentException.class,
+                    () -> model.run(m, tokens, RunOptions.defaults().logitsOf(3, last + 1)));
+            assertTrue(outside.getMessage().contains("outside the vocabulary"), outside.getMessage());
         }
     }
 

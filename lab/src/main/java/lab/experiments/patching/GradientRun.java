@@ -58,9 +58,10 @@ final class GradientRun {
                 }));
             }
         }
-        // the last block at the last position only: its other positions feed nothing that is read
+        // the last block at the last position only (its other positions feed nothing that is read),
+        // and the target's and foil's logits alone: W_U's other rows are never read, forward or backward
         RunOptions options = RunOptions.defaults().caching(hooks.toArray(String[]::new)).unembedOnly(-1)
-                .narrowingLastBlock().withHooks(all.toArray(Hook[]::new));
+                .narrowingLastBlock().logitsOf(target, foil).withHooks(all.toArray(Hook[]::new));
         String lastBlock = "blocks." + (model.config().nLayers() - 1) + ".";
         int length = prompts.get(0).length;
         Map<String, NDArray> activations = new LinkedHashMap<>();
@@ -68,8 +69,8 @@ final class GradientRun {
         double[] logitDiffs;
         try (GradientCollector gc = backward ? Engine.getInstance().newGradientCollector() : null) {
             ForwardResult r = model.run(manager, model.tokens(manager, prompts.toArray(long[][]::new)), options);
-            NDArray last = r.output().reshape(prompts.size(), -1);
-            NDArray diffs = last.get(":, {}", target).sub(last.get(":, {}", foil));
+            NDArray last = r.output().reshape(prompts.size(), 2);
+            NDArray diffs = last.get(":, 0").sub(last.get(":, 1"));
             logitDiffs = diffs.toType(DataType.FLOAT64, false).toDoubleArray();
             if (gc != null) {
                 // a sum of row slices: no index array over Java memory for the backward to read
