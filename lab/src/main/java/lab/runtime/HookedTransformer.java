@@ -2,15 +2,13 @@ package lab.runtime;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import lab.runtime.components.Attention;
 import lab.runtime.components.Block;
 import lab.runtime.components.Embed;
@@ -34,6 +32,15 @@ import lab.runtime.components.Unembed;
  * attribution.
  */
 public final class HookedTransformer implements AutoCloseable {
+
+    /** A block's hook points that hold every position even when it computes fewer (see {@link QueryPositions}). */
+    private static final Set<String> EVERY_POSITION_POINTS = Set.of(
+            "hook_resid_pre", "ln1.hook_normalized", "attn.hook_k", "attn.hook_v", "attn.hook_rot_k");
+
+    /** A block's hook points before hook_z, which a run resumed at hook_z does not compute. */
+    private static final List<String> SKIPPED_WHEN_RESUMED = List.of("ln1.hook_normalized",
+            "attn.hook_q", "attn.hook_k", "attn.hook_v", "attn.hook_rot_q", "attn.hook_rot_k", "attn.hook_attn_scores",
+            "attn.hook_pattern");
 
     private final ModelConfig config;
     private final ModelWeights weights;
@@ -159,19 +166,49 @@ public final class HookedTransformer implements AutoCloseable {
         int stop = options.stopAtLayer() < 0 ? config.nLayers() : options.stopAtLayer();
         boolean fromTokens = input.getDataType().isInteger();
         checkRequest(input, options, stop, fromTokens);
+        QueryPositions read = options.positions() == null ? null : QueryPositions.of(options.positions());
+        int narrowed = read != null && options.stopAtLayer() < 0 && lastBlockMayNarrow(options) ? config.nLayers() - 1 : -1;
         try (ForwardPass pass = new ForwardPass(out, device, options.hooks(), options.cacheFilter())) {
             NDArray x = fromTokens ? embed(pass, pass.importInput(input)) : pass.importInput(input);
             for (int l = options.startAtLayer(); l < stop; l++) {
-                x = blocks.get(l).forward(pass, x);
+                NDArray z = l == options.startAtLayer() && options.startZ() != null ? pass.importInput(options.startZ()) : null;
+                x = blocks.get(l).forward(pass, x, l == narrowed ? read : null, z);
             }
             if (options.stopAtLayer() >= 0) {
                 return pass.finish(x);
             }
-            if (options.positions() != null) {
-                x = selectPositions(x, options.positions());
+            if (read != null && narrowed < options.startAtLayer()) {
+                x = read.pick(x, 1);
             }
-            return pass.finish(unembed.forward(lnFinal.forward(pass, x)));
+            NDArray normalized = lnFinal.forward(pass, x);
+            long[] vocabulary = options.vocabulary();
+            return pass.finish(vocabulary == null ? unembed.forward(normalized) : unembed.forward(pass, normalized, vocabulary));
         }
+    }
+
+    /**
+     * Whether the last block may compute its points after the keys and values at the unembedded
+     * positions alone: asked for, or nothing hooks or caches one of those points (all that is
+     * read of them is then the unembedded positions' residual).
+     */
+    private boolean lastBlockMayNarrow(RunOptions options) {
+        if (options.narrowedLastBlock()) {
+            return true;
+        }
+        int last = config.nLayers() - 1;
+        boolean resumedHere = options.startZ() != null && options.startAtLayer() == last;
+        String prefix = "blocks." + last + ".";
+        for (String name : hookNames.all()) {
+            if (!name.startsWith(prefix)) {
+                continue;
+            }
+            String point = name.substring(prefix.length());
+            boolean everyPosition = EVERY_POSITION_POINTS.contains(point) || (resumedHere && point.equals("attn.hook_z"));
+            if (!everyPosition && (options.hooks().names().contains(name) || options.cacheFilter().test(name))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private NDArray embed(ForwardPass pass, NDArray tokens) {
@@ -202,6 +239,17 @@ public final class HookedTransformer implements AutoCloseable {
             throw new IllegalArgumentException("sequence of " + s.get(1) + " tokens is longer than the model's context of "
                     + config.contextLength());
         }
+        if (options.startZ() != null) {
+            checkResumedAtZ(options, s, fromTokens);
+        }
+        if (options.vocabulary() != null) {
+            for (long t : options.vocabulary()) {
+                if (t < 0 || t >= config.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + t + " to compute the logit of is outside the vocabulary"
+                            + " (0.." + (config.vocabSize() - 1) + ")");
+                }
+            }
+        }
         if (options.positions() != null) {
             for (int p : options.positions()) {
                 if (p >= s.get(1) || p < -s.get(1)) {
@@ -211,14 +259,26 @@ public final class HookedTransformer implements AutoCloseable {
         }
     }
 
-    private static NDArray selectPositions(NDArray x, int[] positions) {
-        long length = x.getShape().get(1);
-        NDList picked = new NDList();
-        for (int p : positions) {
-            long at = p < 0 ? length + p : p;
-            picked.add(x.get(new NDIndex(":, {}:{}", at, at + 1)));
+    private void checkResumedAtZ(RunOptions options, Shape input, boolean fromTokens) {
+        int layer = options.startAtLayer();
+        if (fromTokens || layer >= config.nLayers()) {
+            throw new IllegalArgumentException("resuming at hook_z needs the residual entering block " + layer
+                    + " as input and a block to resume (layer < " + config.nLayers() + ")");
         }
-        return picked.size() == 1 ? picked.singletonOrThrow() : NDArrays.concat(picked, 1);
+        Shape z = options.startZ().getShape();
+        Shape expected = new Shape(input.get(0), input.get(1), config.nHeads(), config.dHead());
+        if (!z.equals(expected)) {
+            throw new IllegalArgumentException("blocks." + layer + ".attn.hook_z to resume at is " + z + " but the input"
+                    + " residual " + input + " needs " + expected);
+        }
+        String prefix = "blocks." + layer + ".";
+        for (String point : SKIPPED_WHEN_RESUMED) {
+            String name = prefix + point;
+            if (options.hooks().names().contains(name) || options.cacheFilter().test(name)) {
+                throw new IllegalArgumentException("a run resumed at " + prefix + "attn.hook_z does not compute " + name
+                        + ", so it cannot be hooked or cached; start at the block instead (startAt)");
+            }
+        }
     }
 
     @Override

@@ -85,8 +85,9 @@ public final class AttributionBench {
         Collections.sort(atp);
         double median = atp.size() % 2 == 1 ? atp.get(atp.size() / 2) : (atp.get(atp.size() / 2 - 1) + atp.get(atp.size() / 2)) / 2;
         int all = layers * model.config().nHeads() * tokens;
-        return new Result(layers, model.config().nHeads(), tokens, all, patches[0], exactMeasured,
-                exactMeasured * all / patches[0], median, atp.size());
+        // measured whole, the time is reported as measured (x * n / n need not round back to x)
+        double exact = patches[0] == all ? exactMeasured : exactMeasured * all / patches[0];
+        return new Result(layers, model.config().nHeads(), tokens, all, patches[0], exactMeasured, exact, median, atp.size());
     }
 
     /** Random tokens; the corrupt prompt differs at two positions, target and foil are two other tokens. */

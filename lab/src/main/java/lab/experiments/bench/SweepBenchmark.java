@@ -118,14 +118,24 @@ public final class SweepBenchmark {
 
     /**
      * What heads_zero computes per prompt: the clean forward (last position unembedded), then for
-     * each layer one row per head from that layer up, unembedding the last position.
+     * each layer one row per head, resumed at that layer's cached hook_z (its output projection and
+     * MLP only), whole blocks up to the last, and the last block's keys and values over every
+     * position but the rest at the last position alone; one position unembedded.
      */
     static double optimisedFlopsPerPrompt(ModelConfig c, int tokens) {
+        double d = c.dModel();
+        double q = (double) c.nHeads() * c.dHead();
+        double keysValues = 2 * 2 * d * c.nKvHeads() * c.dHead();
+        double outputAndMlp = 2 * q * d + 2 * (c.gatedMlp() ? 3 : 2) * d * c.dMlp();
+        double oneQuery = 2 * d * q + 2 * 2 * tokens * q;
         double layer = ForwardBenchmark.layerFlopsPerToken(c, tokens) * tokens;
         double unembed = ForwardBenchmark.unembedFlopsPerToken(c);
+        int last = c.nLayers() - 1;
         double flops = c.nLayers() * layer + unembed;
         for (int l = 0; l < c.nLayers(); l++) {
-            flops += c.nHeads() * ((c.nLayers() - l) * layer + unembed);
+            double row = l == last ? outputAndMlp
+                    : outputAndMlp * tokens + (last - l - 1) * layer + keysValues * tokens + oneQuery + outputAndMlp;
+            flops += c.nHeads() * (row + unembed);
         }
         return flops;
     }

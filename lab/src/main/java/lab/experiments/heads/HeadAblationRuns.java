@@ -25,6 +25,11 @@ import lab.runtime.RunOptions;
  * unembedded (the last one for one-token answers; answers of several tokens run as the
  * {@link AnswerScorer}'s rows), so nothing upstream of an intervention is recomputed. Every layer a batch touches
  * gets one hook_z hook carrying all rows' factors (1 where a row leaves a head alone).
+ *
+ * <p>Ablating a head's hook_z changes nothing before it in that layer, so a batch resumes at the
+ * clean run's cached hook_z of its first layer ({@link RunOptions#resumingAtZ}): that layer's
+ * queries, keys, values and pattern are not recomputed. With only answer positions unembedded,
+ * the runtime computes the last block after its keys and values at those positions alone.
  */
 final class HeadAblationRuns {
 
@@ -56,15 +61,22 @@ final class HeadAblationRuns {
         this.lastPositionOnly = lastPositionOnly;
     }
 
-    /** The clean run of the scorer's rows: answer-position logits, and the residual entering each of {@code layers} cached. */
+    /**
+     * The clean run of the scorer's rows: answer-position logits, and the residual entering each of
+     * {@code layers} and its hook_z cached.
+     */
     static ForwardResult cleanRun(HookedTransformer model, NDManager m, AnswerScorer scorer, Collection<Integer> layers) {
         String names = new TreeSet<>(layers).stream().map(String::valueOf).collect(Collectors.joining("|"));
         return model.run(m, scorer.tokens(model, m), scorer.readingAnswers(RunOptions.defaults()
-                .caching(Pattern.compile("blocks\\.(" + names + ")\\.hook_resid_pre"))));
+                .caching(Pattern.compile("blocks\\.(" + names + ")\\.(hook_resid_pre|attn\\.hook_z)"))));
     }
 
     static String residualName(int layer) {
         return "blocks." + layer + ".hook_resid_pre";
+    }
+
+    static String zName(int layer) {
+        return "blocks." + layer + ".attn.hook_z";
     }
 
     /**
@@ -72,20 +84,21 @@ final class HeadAblationRuns {
      * batches of at most batch_size forward rows, and hands each row its answer reading.
      *
      * @param clean the clean run from {@link #cleanRun} with the same scorer, which cached the residual
-     *     entering {@code startLayer}
+     *     entering {@code startLayer} and its hook_z
      */
     void run(NDManager m, AnswerScorer scorer, ForwardResult clean, int startLayer, List<Row> rows,
              BiConsumer<Row, AnswerReading> onReading) {
         NDArray residual = clean.cache().get(residualName(startLayer));
+        NDArray z = clean.cache().get(zName(startLayer));
         // batch_size counts forward rows; a condition takes one run of the scorer's rows
         int perBatch = Math.max(1, batchSize / scorer.rowsPerRun());
         for (int from = 0; from < rows.size(); from += perBatch) {
             List<Row> chunk = rows.subList(from, Math.min(rows.size(), from + perBatch));
-            runChunk(m, scorer, residual, startLayer, chunk, onReading);
+            runChunk(m, scorer, residual, z, startLayer, chunk, onReading);
         }
     }
 
-    private void runChunk(NDManager m, AnswerScorer scorer, NDArray residual, int startLayer, List<Row> chunk,
+    private void runChunk(NDManager m, AnswerScorer scorer, NDArray residual, NDArray z, int startLayer, List<Row> chunk,
                           BiConsumer<Row, AnswerReading> onReading) {
         int nHeads = model.config().nHeads();
         Integer position = lastPositionOnly ? scorer.lastPromptPosition() : null;
@@ -110,8 +123,9 @@ final class HeadAblationRuns {
                         ablation.intervention(layer, scorer.perRow(factors), scorer.promptLength(), position)));
             }
         }
-        RunOptions options = scorer.readingAnswers(RunOptions.defaults().startAt(startLayer).withHooks(hooks.toArray(Hook[]::new)));
-        try (NDArray batch = scorer.repeatRuns(residual, chunk.size()); ForwardResult r = model.run(m, batch, options)) {
+        try (NDArray batch = scorer.repeatRuns(residual, chunk.size()); NDArray zs = scorer.repeatRuns(z, chunk.size());
+             ForwardResult r = model.run(m, batch, scorer.readingAnswers(RunOptions.defaults().resumingAtZ(startLayer, zs)
+                     .withHooks(hooks.toArray(Hook[]::new))))) {
             List<AnswerReading> readings = scorer.read(r.output());
             for (int row = 0; row < chunk.size(); row++) {
                 onReading.accept(chunk.get(row), readings.get(row));

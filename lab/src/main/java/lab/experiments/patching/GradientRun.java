@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -57,15 +58,19 @@ final class GradientRun {
                 }));
             }
         }
+        // the last block at the last position only (its other positions feed nothing that is read),
+        // and the target's and foil's logits alone: W_U's other rows are never read, forward or backward
         RunOptions options = RunOptions.defaults().caching(hooks.toArray(String[]::new)).unembedOnly(-1)
-                .withHooks(all.toArray(Hook[]::new));
+                .narrowingLastBlock().logitsOf(target, foil).withHooks(all.toArray(Hook[]::new));
+        String lastBlock = "blocks." + (model.config().nLayers() - 1) + ".";
+        int length = prompts.get(0).length;
         Map<String, NDArray> activations = new LinkedHashMap<>();
         Map<String, NDArray> gradients = new LinkedHashMap<>();
         double[] logitDiffs;
         try (GradientCollector gc = backward ? Engine.getInstance().newGradientCollector() : null) {
             ForwardResult r = model.run(manager, model.tokens(manager, prompts.toArray(long[][]::new)), options);
-            NDArray last = r.output().reshape(prompts.size(), -1);
-            NDArray diffs = last.get(":, {}", target).sub(last.get(":, {}", foil));
+            NDArray last = r.output().reshape(prompts.size(), 2);
+            NDArray diffs = last.get(":, 0").sub(last.get(":, 1"));
             logitDiffs = diffs.toType(DataType.FLOAT64, false).toDoubleArray();
             if (gc != null) {
                 // a sum of row slices: no index array over Java memory for the backward to read
@@ -74,16 +79,39 @@ final class GradientRun {
                     metric = metric == null ? diffs.get(row) : metric.add(diffs.get(row));
                 }
                 gc.backward(metric);
-                leaves.forEach((name, leaf) -> gradients.put(name, leaf.getGradient().duplicate()));
+                leaves.forEach((name, leaf) -> gradients.put(name, atEveryPosition(name, leaf.getGradient().duplicate(), lastBlock, length)));
             }
             for (String name : hooks) {
-                activations.put(name, r.cache().get(name).stopGradient());
+                activations.put(name, atEveryPosition(name, r.cache().get(name).stopGradient(), lastBlock, length));
             }
         }
         return new GradientRun(activations, gradients, logitDiffs);
     }
 
-    /** Row {@code row}'s activation at a cached hook point, batch 1, detached from the graph. */
+    /**
+     * A point of the last block as [rows, length, ...]: the forward computed those after the keys
+     * and values at the last position alone, and they are zero before it. Nothing reads those
+     * positions past the last block, so their gradient is exactly zero, and so is every term
+     * (source - receiver) . gradient there, as the full forward would give. Points that hold every
+     * position, and points outside the last block, come back as they are.
+     */
+    private static NDArray atEveryPosition(String name, NDArray x, String lastBlock, int length) {
+        long computed = x.getShape().get(1);
+        if (!name.startsWith(lastBlock) || computed == length) {
+            return x;
+        }
+        long[] before = x.getShape().getShape();
+        before[1] = length - computed;
+        try (NDArray zeros = x.getManager().zeros(new Shape(before), x.getDataType())) {
+            return zeros.concat(x, 1);
+        }
+    }
+
+    /**
+     * Row {@code row}'s activation at a cached hook point, batch 1, detached from the graph; at the
+     * last block's points after its keys and values, zero before the last position (see
+     * {@link #atEveryPosition}).
+     */
     NDArray activation(String hook, int row) {
         return activations.get(hook).get("{}:{}", row, row + 1);
     }

@@ -3,6 +3,7 @@ package lab.runtime.components;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import lab.runtime.ForwardPass;
+import lab.runtime.QueryPositions;
 
 /**
  * Causal multi-head attention, with grouped key/value heads, optional rotary and an optional
@@ -47,15 +48,31 @@ public final class Attention {
 
     /** @param x normalised residual [batch, pos, d_model]; returns the attention output, same shape */
     public NDArray forward(ForwardPass pass, NDArray x) {
-        long batch = x.getShape().get(0);
+        return forward(pass, x, null);
+    }
+
+    /**
+     * @param queries the positions whose output to compute (keys and values still cover every
+     *     position); null for all. hook_q, hook_rot_q, the scores, pattern and hook_z then hold
+     *     those positions alone.
+     * @return the attention output at those positions [batch, queries, d_model]
+     */
+    public NDArray forward(ForwardPass pass, NDArray x, QueryPositions queries) {
         long positions = x.getShape().get(1);
-        NDArray q = pass.hook(prefix + ".hook_q", heads(Ops.linear(x, w.wQ(), w.bQ()), nHeads));
+        // rotary turns a query by its position: rotated over every position, then picked
+        boolean pickAfterRotary = queries != null && rotary != null;
+        NDArray xq = queries == null || pickAfterRotary ? x : queries.pick(x, 1);
+        NDArray q = pass.hook(prefix + ".hook_q", heads(Ops.linear(xq, w.wQ(), w.bQ()), nHeads));
         NDArray k = pass.hook(prefix + ".hook_k", expandKv(heads(Ops.linear(x, w.wK(), w.bK()), nKvHeads)));
         NDArray v = pass.hook(prefix + ".hook_v", expandKv(heads(Ops.linear(x, w.wV(), w.bV()), nKvHeads)));
         if (rotary != null) {
             q = pass.hook(prefix + ".hook_rot_q", rotary.apply(pass, q));
             k = pass.hook(prefix + ".hook_rot_k", rotary.apply(pass, k));
         }
+        if (pickAfterRotary) {
+            q = queries.pick(q, 1);
+        }
+        NDArray mask = pass.attentionMask(positions, window);
         DataType dtype = q.getDataType();
         // scores and softmax in float32 whatever the weights' dtype, as HF does for half precision;
         // temporaries are freed as soon as they are used (see ForwardPass#release)
@@ -66,19 +83,41 @@ public final class Attention {
             scaled = raw.mul(s);
         }
         raw.close();
-        NDArray scores = pass.hook(prefix + ".hook_attn_scores", scaled.add(pass.attentionMask(positions, window)));
+        NDArray scores = pass.hook(prefix + ".hook_attn_scores", scaled.add(queries == null ? mask : queries.pick(mask, 0)));
         scaled.close();
         NDArray pattern = pass.hook(prefix + ".hook_pattern", scores.softmax(-1).toType(dtype, false));
         pass.release(prefix + ".hook_attn_scores", scores);
         NDArray mixed = pattern.matMul(v.transpose(0, 2, 1, 3));
         pass.release(prefix + ".hook_pattern", pattern);
         NDArray z = pass.hook(prefix + ".hook_z", mixed.transpose(0, 2, 1, 3));
-        NDArray flat = z.reshape(batch, positions, (long) nHeads * dHead);
-        NDArray out = Ops.linear(flat, w.wO(), w.bO());
-        flat.close();
+        NDArray out = project(z);
         if (pass.release(prefix + ".hook_z", z)) {
             mixed.close();
         }
+        return out;
+    }
+
+    /**
+     * The attention resumed at hook_z: {@code z} [batch, pos, head, d_head] is what hook_z would
+     * receive (e.g. a run's cached hook_z, when nothing upstream of it changed); the hooks at hook_z
+     * act on it and the output projection follows. q, k, v, the scores and the pattern are not
+     * computed, and their hook points do not fire.
+     *
+     * @param queries the positions whose output to compute (hook_z still sees every position);
+     *     null for all
+     */
+    public NDArray fromZ(ForwardPass pass, NDArray z, QueryPositions queries) {
+        NDArray hooked = pass.hook(prefix + ".hook_z", z);
+        NDArray out = project(queries == null ? hooked : queries.pick(hooked, 1));
+        pass.release(prefix + ".hook_z", hooked);
+        return out;
+    }
+
+    /** hook_z [batch, pos, head, d_head] through W_O. */
+    private NDArray project(NDArray z) {
+        NDArray flat = z.reshape(z.getShape().get(0), z.getShape().get(1), (long) nHeads * dHead);
+        NDArray out = Ops.linear(flat, w.wO(), w.bO());
+        flat.close();
         return out;
     }
 

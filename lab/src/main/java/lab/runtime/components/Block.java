@@ -2,6 +2,7 @@ package lab.runtime.components;
 
 import ai.djl.ndarray.NDArray;
 import lab.runtime.ForwardPass;
+import lab.runtime.QueryPositions;
 
 /**
  * One transformer block, sequential (x + attn, then + mlp, with {@code hook_resid_mid} between)
@@ -27,10 +28,30 @@ public final class Block {
 
     /** @param resid the residual entering the block [batch, pos, d_model]; returns the residual leaving it */
     public NDArray forward(ForwardPass pass, NDArray resid) {
+        return forward(pass, resid, null, null);
+    }
+
+    /**
+     * @param queries the positions to compute the residual leaving the block at (keys and values
+     *     still cover every position); null for all. Every hook point after the keys and values
+     *     then holds those positions alone.
+     * @param z null, or the attention resumed at its hook_z from this value ({@link Attention#fromZ}):
+     *     ln1 and the attention before hook_z are then not computed
+     * @return the residual leaving the block [batch, queries, d_model]
+     */
+    public NDArray forward(ForwardPass pass, NDArray resid, QueryPositions queries, NDArray z) {
         NDArray x = pass.hook(prefix + ".hook_resid_pre", resid);
-        NDArray normalized = ln1.forward(pass, x);
-        NDArray attnOut = pass.hook(prefix + ".hook_attn_out", attn.forward(pass, normalized));
-        pass.release(prefix + ".ln1.hook_normalized", normalized);
+        NDArray attnOut;
+        if (z != null) {
+            attnOut = pass.hook(prefix + ".hook_attn_out", attn.fromZ(pass, z, queries));
+        } else {
+            NDArray normalized = ln1.forward(pass, x);
+            attnOut = pass.hook(prefix + ".hook_attn_out", attn.forward(pass, normalized, queries));
+            pass.release(prefix + ".ln1.hook_normalized", normalized);
+        }
+        if (queries != null) {
+            x = queries.pick(x, 1);
+        }
         NDArray mlpIn = parallel ? x : pass.hook(prefix + ".hook_resid_mid", x.add(attnOut));
         NDArray mlpNormalized = ln2.forward(pass, mlpIn);
         NDArray mlpOut = pass.hook(prefix + ".hook_mlp_out", mlp.forward(pass, mlpNormalized));

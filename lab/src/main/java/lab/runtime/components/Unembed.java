@@ -1,6 +1,10 @@
 package lab.runtime.components;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import lab.runtime.ForwardPass;
 
 /** Residual [batch, pos, d_model] to logits [batch, pos, vocab]. */
 public final class Unembed {
@@ -20,5 +24,21 @@ public final class Unembed {
 
     public NDArray forward(NDArray x) {
         return Ops.linear(x, weight, bias);
+    }
+
+    /** The logits of the given token ids alone, in that order: [batch, pos, tokens]. */
+    public NDArray forward(ForwardPass pass, NDArray x, long[] tokens) {
+        return Ops.linear(x, rows(pass, weight, tokens), bias == null ? null : rows(pass, bias, tokens));
+    }
+
+    /** The chosen rows of a weight, as an array of the forward's (slices of the weight, then freed). */
+    private static NDArray rows(ForwardPass pass, NDArray table, long[] tokens) {
+        NDList picked = new NDList();
+        for (long t : tokens) {
+            picked.add(table.get(new NDIndex("{}:{}", t, t + 1)));
+        }
+        NDArray out = pass.adopt(NDArrays.concat(picked, 0));
+        picked.close();
+        return out;
     }
 }

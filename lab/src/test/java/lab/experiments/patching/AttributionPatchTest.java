@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.Map;
 import lab.experiments.metrics.AnswerMetrics;
 import lab.experiments.metrics.PatchScore;
 import lab.runtime.Fixtures;
+import lab.runtime.ForwardResult;
 import lab.runtime.Hook;
 import lab.runtime.HookedTransformer;
 import lab.runtime.RunOptions;
@@ -159,6 +162,56 @@ class AttributionPatchTest {
             assertEquals(exact.maps(), estimate.maps());
             assertEquals(exact.extraMetrics(), estimate.extraMetrics());
             assertEquals(exact.baselines(), estimate.baselines());
+        }
+    }
+
+    /**
+     * GradientRun computes the last block at the last position only; its terms against those of the
+     * full forward, differentiated here by autograd with every position of every block computed
+     * (caching the last block's points keeps it whole), for every granularity's hook point.
+     */
+    @Test
+    void theLastBlockAtTheLastPositionGivesTheFullForwardsTerms() {
+        for (String name : new String[] {"gpt2-tiny", "pythia-tiny"}) {
+            var ref = Fixtures.referenceJson(name);
+            List<long[]> prompts = List.of(Fixtures.ids(ref.get("clean_ids")), Fixtures.ids(ref.get("corrupt_ids")));
+            try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
+                List<String> hooks = new ArrayList<>();
+                for (int layer = 0; layer < model.config().nLayers(); layer++) {
+                    for (String granularity : new String[] {"layer_resid", "attn_out", "mlp_out", "head_out"}) {
+                        hooks.add(hook(granularity, layer));
+                    }
+                }
+                GradientRun runs = GradientRun.of(model, m, prompts, TARGET, FOIL, hooks, List.of(1));
+                Map<String, NDArray> leaves = new java.util.LinkedHashMap<>();
+                List<Hook> withLeaves = hooks.stream().map(h -> Hook.replacing(h, x -> {
+                    NDArray leaf = m.zeros(x.getShape(), x.getDataType());
+                    leaf.setRequiresGradient(true);
+                    leaves.put(h, leaf);
+                    return x.add(leaf);
+                })).toList();
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    ForwardResult full = model.run(m, model.tokens(m, prompts.toArray(long[][]::new)), RunOptions.defaults()
+                            .caching(hooks.toArray(String[]::new)).unembedOnly(-1).withHooks(withLeaves.toArray(Hook[]::new)));
+                    String lastZ = "blocks." + (model.config().nLayers() - 1) + ".attn.hook_z";
+                    assertEquals(prompts.get(0).length, full.cache().get(lastZ).getShape().get(1), "the reference is whole");
+                    NDArray logits = full.output().reshape(2, -1);
+                    gc.backward(logits.get("1, {}", TARGET).sub(logits.get("1, {}", FOIL)));
+                    assertEquals(logits.get(":, {}", TARGET).sub(logits.get(":, {}", FOIL)).getFloat(1), runs.logitDiff(1), 1e-5);
+                    for (String h : hooks) {
+                        NDArray cached = full.cache().get(h).stopGradient().toType(DataType.FLOAT64, false);
+                        double[] expected = cached.get("0:1").sub(cached.get("1:2"))
+                                .mul(leaves.get(h).getGradient().get("1:2").toType(DataType.FLOAT64, false))
+                                .sum(new int[] {-1}).toDoubleArray();
+                        double[] actual = AttributionPatch.terms(runs, h, 0, 1);
+                        assertEquals(expected.length, actual.length, name + " " + h);
+                        double largest = java.util.Arrays.stream(expected).map(Math::abs).max().orElseThrow();
+                        for (int i = 0; i < expected.length; i++) {
+                            assertEquals(expected[i], actual[i], 1e-6 * Math.max(1, largest), name + " " + h + " term " + i);
+                        }
+                    }
+                }
+            }
         }
     }
 
