@@ -60,9 +60,14 @@ final class GradientRun {
         }
         // the last block at the last position only (its other positions feed nothing that is read),
         // and the target's and foil's logits alone: W_U's other rows are never read, forward or backward
-        RunOptions options = RunOptions.defaults().caching(hooks.toArray(String[]::new)).unembedOnly(-1)
-                .narrowingLastBlock().logitsOf(target, foil).withHooks(all.toArray(Hook[]::new));
         String lastBlock = "blocks." + (model.config().nLayers() - 1) + ".";
+        RunOptions options = RunOptions.defaults().caching(hooks.toArray(String[]::new)).unembedOnly(-1)
+                .logitsOf(target, foil).withHooks(all.toArray(Hook[]::new));
+        boolean narrowed = hooks.stream().noneMatch(name -> readsEveryQuery(name, lastBlock));
+        if (narrowed) {
+            options = options.narrowingLastBlock();
+        }
+        String padded = narrowed ? lastBlock : null;
         int length = prompts.get(0).length;
         Map<String, NDArray> activations = new LinkedHashMap<>();
         Map<String, NDArray> gradients = new LinkedHashMap<>();
@@ -79,13 +84,23 @@ final class GradientRun {
                     metric = metric == null ? diffs.get(row) : metric.add(diffs.get(row));
                 }
                 gc.backward(metric);
-                leaves.forEach((name, leaf) -> gradients.put(name, atEveryPosition(name, leaf.getGradient().duplicate(), lastBlock, length)));
+                leaves.forEach((name, leaf) -> gradients.put(name, atEveryPosition(name, leaf.getGradient().duplicate(), padded, length)));
             }
             for (String name : hooks) {
-                activations.put(name, atEveryPosition(name, r.cache().get(name).stopGradient(), lastBlock, length));
+                activations.put(name, atEveryPosition(name, r.cache().get(name).stopGradient(), padded, length));
             }
         }
         return new GradientRun(activations, gradients, logitDiffs);
+    }
+
+    /**
+     * Whether a point is one of the last block's per-query attention points whose every position is
+     * read: AtP* of queries and keys rebuilds that block's pattern from all its queries, and the
+     * pattern's query axis is not the axis {@link #atEveryPosition} pads.
+     */
+    private static boolean readsEveryQuery(String name, String lastBlock) {
+        return name.startsWith(lastBlock) && (name.endsWith(".hook_q") || name.endsWith(".hook_rot_q")
+                || name.endsWith(".hook_attn_scores") || name.endsWith(".hook_pattern"));
     }
 
     /**
@@ -93,11 +108,12 @@ final class GradientRun {
      * and values at the last position alone, and they are zero before it. Nothing reads those
      * positions past the last block, so their gradient is exactly zero, and so is every term
      * (source - receiver) . gradient there, as the full forward would give. Points that hold every
-     * position, and points outside the last block, come back as they are.
+     * position, points outside the last block, and every point when the block was not narrowed
+     * ({@code narrowedBlock} null) come back as they are.
      */
-    private static NDArray atEveryPosition(String name, NDArray x, String lastBlock, int length) {
+    private static NDArray atEveryPosition(String name, NDArray x, String narrowedBlock, int length) {
         long computed = x.getShape().get(1);
-        if (!name.startsWith(lastBlock) || computed == length) {
+        if (narrowedBlock == null || !name.startsWith(narrowedBlock) || computed == length) {
             return x;
         }
         long[] before = x.getShape().getShape();
