@@ -38,6 +38,9 @@ public final class ForwardBenchmark {
         }
     }
 
+    /** Wall time of untimed forwards before the timed ones. */
+    static final long WARM_UP_NANOS = 2_000_000_000L;
+
     private ForwardBenchmark() {
     }
 
@@ -50,7 +53,7 @@ public final class ForwardBenchmark {
             double matmulBefore = matmulFlops(m, model.dtype());
             long[][] rows = randomTokens(model.config(), batch, sequence, seed);
             NDArray tokens = model.tokens(m, rows);
-            model.logits(m, tokens).close();
+            warmUp(model, m, tokens);
             double[] each = new double[iterations];
             for (int i = 0; i < iterations; i++) {
                 long start = System.nanoTime();
@@ -71,6 +74,19 @@ public final class ForwardBenchmark {
             return new Result(matmul, tokensPerSecond, median(each), flops, flops / matmul, sweep.naive, sweep.optimised,
                     sweep.maxAbsDiff, batch, sequence, iterations);
         }
+    }
+
+    /**
+     * Forwards until {@link #WARM_UP_NANOS} have passed (at least one), so that the timed forwards
+     * run compiled code: the JIT compiles the forward's Java path on threads of its own, which on a
+     * 2-core machine take cores from libtorch's two (after one warm-up forward of GPT-2-small at
+     * 1 x 20, the compilers still used 0.27 s of CPU during the next 30 forwards).
+     */
+    private static void warmUp(HookedTransformer model, NDManager m, NDArray tokens) {
+        long start = System.nanoTime();
+        do {
+            model.logits(m, tokens).close();
+        } while (System.nanoTime() - start < WARM_UP_NANOS);
     }
 
     /** Floating-point operations per token of one forward: matmuls, attention scores and mixing. */
