@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import lab.experiments.CleanAnswerLogits.Reading;
 import lab.experiments.Experiment;
@@ -55,46 +56,76 @@ final class ConditionCalibration {
      * The readings of the val and test examples by condition: kept from the seed loop (as its
      * {@link SeedLoop.ReadingTap}) for the examples the run computes anyway, so calibration computes
      * only the rest. Examples are matched by id and tokens, since the run prepares its own copies.
+     *
+     * <p>An exact fit needs each reading's whole distribution (NLL and top-1 probability at every T
+     * the search tries), and the readings arrive example by example with every condition, so all of
+     * them are held until the last val and test example is read: conditions x examples x vocabulary
+     * floats. That is bounded: once the projection (the most conditions one example reported x the
+     * val and test examples x a reading's bytes) passes {@code capBytes}, everything kept is dropped,
+     * nothing more is kept or computed, and {@link #overCap} says why.
      */
     static final class Readings implements SeedLoop.ReadingTap {
 
+        /** What a kept reading costs beyond its floats (the array and record headers, the map entry). */
+        private static final long OVERHEAD_BYTES = 96;
+
         private final Set<List<Object>> wanted = new HashSet<>();
         private final Map<List<Object>, Map<Map<String, Object>, Kept>> byExample = new HashMap<>();
+        private final long capBytes;
+        private int mostConditions;
+        private Optional<String> overCap = Optional.empty();
 
-        Readings(List<PreparedExample> val, List<PreparedExample> test) {
+        Readings(List<PreparedExample> val, List<PreparedExample> test, long capBytes) {
             val.forEach(ex -> wanted.add(key(ex)));
             test.forEach(ex -> wanted.add(key(ex)));
+            this.capBytes = capBytes;
+        }
+
+        /** Why the conditions' readings were dropped (over the memory cap), if they were. */
+        Optional<String> overCap() {
+            return overCap;
         }
 
         @Override
         public void reading(PreparedExample example, Map<String, Object> condition, AnswerReading reading) {
             List<Object> key = key(example);
-            if (wanted.contains(key)) {
-                byExample.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(new LinkedHashMap<>(condition), kept(example, reading));
+            if (overCap.isPresent() || !wanted.contains(key)) {
+                return;
+            }
+            Map<Map<String, Object>, Kept> conditions = byExample.computeIfAbsent(key, k -> new LinkedHashMap<>());
+            conditions.put(new LinkedHashMap<>(condition), kept(example, reading));
+            mostConditions = Math.max(mostConditions, conditions.size());
+            int vocab = reading.firstLogProbs().length;
+            long projected = (4L * vocab + OVERHEAD_BYTES) * mostConditions * wanted.size();
+            if (projected > capBytes) {
+                byExample.clear();
+                overCap = Optional.of(String.format(Locale.ROOT, "per-condition calibration would hold about %s of readings"
+                        + " (at least %d conditions x %d val and test examples x %d vocabulary floats), above its cap of %s"
+                        + " (a quarter of the JVM's maximum heap); set output.calibration: \"clean\" to skip it, or a smaller"
+                        + " data.n_examples to calibrate fewer examples", bytes(projected), mostConditions, wanted.size(), vocab,
+                        bytes(capBytes)));
             }
         }
 
-        /** The example's readings by condition: kept ones, else computed now. */
+        /** The example's readings by condition: kept ones, else computed now; none once over the cap. */
         Map<Map<String, Object>, Kept> of(Experiment experiment, HookedTransformer model, List<String> metrics,
                                           PreparedExample example) {
-            Map<Map<String, Object>, Kept> kept = byExample.remove(key(example));
-            if (kept != null) {
-                return kept;
-            }
-            Map<Map<String, Object>, Kept> computed = new LinkedHashMap<>();
-            experiment.run(model, example, metrics, new ResultSink() {
-                @Override
-                public void accept(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines) {
-                    // no reading: nothing to calibrate
-                }
+            if (overCap.isEmpty() && !byExample.containsKey(key(example))) {
+                experiment.run(model, example, metrics, new ResultSink() {
+                    @Override
+                    public void accept(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines) {
+                        // no reading: nothing to calibrate
+                    }
 
-                @Override
-                public void accept(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines,
-                                   AnswerReading reading) {
-                    computed.put(new LinkedHashMap<>(condition), kept(example, reading));
-                }
-            });
-            return computed;
+                    @Override
+                    public void accept(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines,
+                                       AnswerReading reading) {
+                        reading(example, condition, reading);
+                    }
+                });
+            }
+            Map<Map<String, Object>, Kept> kept = byExample.remove(key(example));
+            return overCap.isPresent() || kept == null ? Map.of() : kept;
         }
 
         private static List<Object> key(PreparedExample ex) {
@@ -110,6 +141,11 @@ final class ConditionCalibration {
             }
             return new Kept(narrow, Math.toIntExact(example.targetTokens()[0]));
         }
+
+        private static String bytes(long n) {
+            return n >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GiB", n / (double) (1L << 30))
+                    : String.format(Locale.ROOT, "%.1f MiB", n / (double) (1L << 20));
+        }
     }
 
     /**
@@ -123,14 +159,20 @@ final class ConditionCalibration {
         Map<Map<String, Object>, List<Kept>> fitOn = byCondition(experiment, model, metrics, val, readings);
         Map<Map<String, Object>, List<Kept>> evalOn = byCondition(experiment, model, metrics, test, readings);
         List<Entry> entries = new ArrayList<>();
-        fitOn.forEach((condition, kept) -> {
-            List<Kept> evaluated = evalOn.get(condition);
+        if (readings.overCap().isPresent()) {
+            return entries;
+        }
+        for (var it = fitOn.entrySet().iterator(); it.hasNext(); ) {
+            var fitted = it.next();
+            // released as fitted, so that the widened copies are one condition's at a time
+            it.remove();
+            List<Kept> evaluated = evalOn.remove(fitted.getKey());
             if (evaluated != null) {
-                CalibrationFit fit = CalibrationFit.of(kept.stream().map(Kept::widened).toList(),
+                CalibrationFit fit = CalibrationFit.of(fitted.getValue().stream().map(Kept::widened).toList(),
                         evaluated.stream().map(Kept::widened).toList());
-                entries.add(new Entry(condition, fit, fit.before().ece() - clean.before().ece()));
+                entries.add(new Entry(fitted.getKey(), fit, fit.before().ece() - clean.before().ece()));
             }
-        });
+        }
         return entries;
     }
 
@@ -139,6 +181,9 @@ final class ConditionCalibration {
                                                                    Readings readings) {
         Map<Map<String, Object>, List<Kept>> byCondition = new LinkedHashMap<>();
         for (PreparedExample example : examples) {
+            if (readings.overCap().isPresent()) {
+                break;
+            }
             readings.of(experiment, model, metrics, example)
                     .forEach((condition, kept) -> byCondition.computeIfAbsent(condition, k -> new ArrayList<>()).add(kept));
         }

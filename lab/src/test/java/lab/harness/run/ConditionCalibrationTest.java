@@ -150,6 +150,33 @@ class ConditionCalibrationTest {
                 && e.getMessage().contains("clean"), e.getMessage());
     }
 
+    /**
+     * The conditions' readings are capped: a cap one byte under what heads_zero's readings on the 3 val
+     * and 3 test examples take falls back to the clean run and says why; the exact amount calibrates them.
+     */
+    @Test
+    void readingsOverTheMemoryCapFallBackToTheCleanRunAndSayHowToAvoidIt() throws Exception {
+        RunConfig config = CleanCalibrationTest.config(tmp, true, MODEL, "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
+        try (HookedTransformer model = lab.runtime.Fixtures.load(MODEL)) {
+            int conditions = model.config().nLayers() * model.config().nHeads();
+            long need = (4L * model.config().vocabSize() + 96) * conditions * 6;
+            lab.experiments.Experiment experiment = Experiments.create("heads_zero", config.experiment().params());
+            RunCalibration.Result over = RunCalibration.plan(config, model, experiment, need - 1).measure(tmp, List.of());
+            JsonNode json = new ObjectMapper().readTree(tmp.resolve(RunCalibration.FILE).toFile());
+            String scope = json.get("scope").asText();
+            assertTrue(scope.startsWith("clean run only: per-condition calibration would hold about"), scope);
+            assertTrue(scope.contains(conditions + " conditions x 6 val and test examples"), scope);
+            assertTrue(scope.contains("output.calibration: \"clean\"") && scope.contains("data.n_examples"), scope);
+            assertFalse(json.has("conditions"));
+            assertTrue(json.get("temperature").isNumber(), "the clean run is still calibrated");
+            assertEquals(1, over.diagrams().size());
+            RunCalibration.plan(config, model, experiment, need).measure(tmp, List.of());
+            JsonNode within = new ObjectMapper().readTree(tmp.resolve(RunCalibration.FILE).toFile());
+            assertTrue(within.get("scope").asText().startsWith("clean run and every condition"), within.toString());
+            assertEquals(conditions, within.get("conditions").size());
+        }
+    }
+
     /** The corpus prompts run inputs hand an experiment (causal tracing's noise scale) are the whole file's, whatever the subset. */
     @Test
     void corpusPromptsAreEveryCleanPromptOfTheCorpusFile() throws Exception {
@@ -172,7 +199,7 @@ class ConditionCalibrationTest {
             lab.experiments.PreparedExample kept = new lab.experiments.PreparedExample("a", "g", ids, ids, 5, 6);
             lab.experiments.PreparedExample copy = new lab.experiments.PreparedExample("a", "g", ids, ids, 5, 6);
             lab.experiments.PreparedExample other = new lab.experiments.PreparedExample("b", "g", ids, ids, 5, 6);
-            ConditionCalibration.Readings readings = new ConditionCalibration.Readings(List.of(copy), List.of(other));
+            ConditionCalibration.Readings readings = new ConditionCalibration.Readings(List.of(copy), List.of(other), Long.MAX_VALUE);
             float[] logits = new float[model.config().vocabSize()];
             logits[5] = 2f;
             lab.experiments.metrics.AnswerReading reading = lab.experiments.metrics.AnswerReading.ofTokens(logits, 5, 6);
