@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -168,6 +170,30 @@ final class RunCalibration {
         }
         AtomicFiles.writeString(dir.resolve(FILE), toJson(json));
         return new Result(json, metrics, diagrams);
+    }
+
+    /**
+     * {@link #measure(Path, List)} as the end of a run calls it: the seeds have finished, so a failure
+     * here does not fail the run. It is logged with its stack trace, calibration.json says in its
+     * {@code scope} that calibration failed and why, and the run's summary and report go on without it.
+     */
+    Result measureOrNote(Path dir, List<PreparedExample> runExamples, RunLog log) {
+        try {
+            return measure(dir, runExamples);
+        } catch (RuntimeException | IOException e) {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            log.info("calibration failed; the run finishes without it: %s", trace);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("scope", "not calibrated: calibration failed after the seeds had finished (" + e
+                    + "); see run.log. The results, summary and report do not depend on it.");
+            try {
+                AtomicFiles.writeString(dir.resolve(FILE), toJson(json));
+            } catch (IOException | RuntimeException written) {
+                log.info("could not write %s: %s", FILE, written);
+            }
+            return new Result(json, Map.of(), List.of());
+        }
     }
 
     /** Why the conditions are not calibrated, if they are not. */

@@ -177,6 +177,33 @@ class ConditionCalibrationTest {
         }
     }
 
+    /** A failure inside calibration, after the seeds, is logged and noted in calibration.json; it is not thrown on. */
+    @Test
+    void aFailureInsideCalibrationIsLoggedAndNotedNotThrown() throws Exception {
+        RunConfig config = CleanCalibrationTest.config(tmp, true, MODEL, "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
+        lab.experiments.Experiment real = Experiments.create("heads_zero", config.experiment().params());
+        lab.experiments.Experiment failing = (lab.experiments.Experiment) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {lab.experiments.Experiment.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("run")) {
+                        throw new IllegalStateException("injected failure");
+                    }
+                    return method.invoke(real, args);
+                });
+        Path logFile = tmp.resolve("run.log");
+        RunCalibration.Result result;
+        try (HookedTransformer model = lab.runtime.Fixtures.load(MODEL); RunLog log = new RunLog(logFile)) {
+            result = RunCalibration.plan(config, model, failing).measureOrNote(tmp, List.of(), log);
+        }
+        JsonNode json = new ObjectMapper().readTree(tmp.resolve(RunCalibration.FILE).toFile());
+        String scope = json.get("scope").asText();
+        assertTrue(scope.startsWith("not calibrated: calibration failed") && scope.contains("injected failure"), scope);
+        assertEquals(scope, result.summaryEntries().get("calibration") instanceof java.util.Map<?, ?> entry
+                ? entry.get("scope") : null, "the summary says so too");
+        assertTrue(result.metrics().isEmpty() && result.diagrams().isEmpty());
+        String logged = java.nio.file.Files.readString(logFile);
+        assertTrue(logged.contains("calibration failed") && logged.contains("IllegalStateException: injected failure"), logged);
+    }
+
     /** The corpus prompts run inputs hand an experiment (causal tracing's noise scale) are the whole file's, whatever the subset. */
     @Test
     void corpusPromptsAreEveryCleanPromptOfTheCorpusFile() throws Exception {
