@@ -20,9 +20,10 @@ import lab.runtime.HookedTransformer;
 import lab.viz.ReliabilityDiagram;
 
 /**
- * Calibration of every condition of a run: the experiment run once more over the split's
- * {@code val} and {@code test} examples, each condition's intervened next-token distribution at the
- * scored position taken from the readings it reports ({@link Experiment#reportsAnswerReadings}),
+ * Calibration of every condition of a run on the split's {@code val} and {@code test} examples:
+ * each condition's intervened next-token distribution at the scored position, taken from the
+ * readings the experiment reports ({@link Experiment#reportsAnswerReadings}), those the seed loop
+ * computed kept from it ({@link Readings}) and only the other examples run here, once per run;
  * and per condition T fitted on val, ECE before and after on test ({@link CalibrationFit}). A row
  * reported without a reading (an activation patching asymmetry) has no distribution and is left out.
  */
