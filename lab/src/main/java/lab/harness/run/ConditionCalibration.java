@@ -15,6 +15,7 @@ import lab.experiments.CleanAnswerLogits.Reading;
 import lab.experiments.Experiment;
 import lab.experiments.PreparedExample;
 import lab.experiments.ResultSink;
+import lab.experiments.patching.PatchDirection;
 import lab.experiments.metrics.AnswerReading;
 import lab.runtime.HookedTransformer;
 import lab.viz.ReliabilityDiagram;
@@ -36,7 +37,20 @@ final class ConditionCalibration {
 
     /** One condition's calibration, and how far its ECE before scaling moved from the clean run's. */
     record Entry(Map<String, Object> condition, CalibrationFit fit, double eceChange) {
+
+        /**
+         * Whether the intervened run is the corrupt prompt (activation patching clean into corrupt):
+         * scored against the clean target like every reading, it is confidently wrong by design, which
+         * says nothing about how calibrated the model is, so it is kept but not ranked.
+         */
+        boolean onCorruptPrompt() {
+            return PatchDirection.CLEAN_TO_CORRUPT.label().equals(condition.get("direction"));
+        }
     }
+
+    /** What calibration.json says of a condition whose intervened run is the corrupt prompt. */
+    static final String ON_CORRUPT_PROMPT = "the intervened run is the corrupt prompt, scored against the clean target:"
+            + " confidently wrong by design; not ranked in the report";
 
     /** A reading kept for calibration: log-probabilities in float to halve the memory of many conditions. */
     private record Kept(float[] logProbs, int target) {
@@ -199,6 +213,9 @@ final class ConditionCalibration {
             json.put("condition", e.condition());
             json.putAll(e.fit().json());
             json.put("ece_before_change_from_clean", e.eceChange());
+            if (e.onCorruptPrompt()) {
+                json.put("note", ON_CORRUPT_PROMPT);
+            }
             out.add(json);
         }
         return out;
@@ -217,17 +234,24 @@ final class ConditionCalibration {
         return metrics;
     }
 
-    /** The largest |ECE change from clean| first (ties in report order), so a reader sees what moved calibration most. */
+    /**
+     * The largest |ECE change from clean| first (ties in report order), so a reader sees what moved
+     * calibration most; conditions on the corrupt prompt left out ({@link Entry#onCorruptPrompt}).
+     */
     static List<Entry> byChange(List<Entry> entries) {
-        return entries.stream().sorted(Comparator.comparingDouble((Entry e) -> -Math.abs(e.eceChange()))).toList();
+        return entries.stream().filter(e -> !e.onCorruptPrompt()).sorted(Comparator.comparingDouble((Entry e) -> -Math.abs(e.eceChange()))).toList();
     }
 
     /**
      * The report's per-condition diagram: the clean run and the {@value #DRAWN} conditions whose ECE
-     * moved most, before scaling, and a table of the first {@value #LISTED} of them.
+     * moved most, before scaling, and a table of the first {@value #LISTED} of them; none when no
+     * condition is ranked.
      */
-    static ReliabilityDiagram diagram(List<Entry> entries, CalibrationFit clean) {
+    static Optional<ReliabilityDiagram> diagram(List<Entry> entries, CalibrationFit clean) {
         List<Entry> ranked = byChange(entries);
+        if (ranked.isEmpty()) {
+            return Optional.empty();
+        }
         List<ReliabilityDiagram.Curve> curves = new ArrayList<>();
         curves.add(CalibrationFit.curve("clean", clean.before()));
         ranked.stream().limit(DRAWN).forEach(e -> curves.add(CalibrationFit.curve(RunFigures.conditionText(e.condition()),
@@ -240,10 +264,13 @@ final class ConditionCalibration {
                 temperature(e.fit()), number(e.fit().after().ece()))));
         String note = String.format(Locale.ROOT, "Each condition's intervened model on test (%d examples) before temperature"
                 + " scaling, against the clean run's: the %d of %d conditions whose ECE moved most. Per condition, T is fitted"
-                + " on val and applied to test; the table lists the first %d, every condition is in calibration.json.",
-                clean.nEval(), Math.min(DRAWN, entries.size()), entries.size(), Math.min(LISTED, entries.size()));
-        return new ReliabilityDiagram("Calibration per condition", note, curves, new ReliabilityDiagram.Table(
-                List.of("Condition", "Accuracy", "ECE (T = 1)", "Change from clean", "T (fitted on val)", "ECE (fitted T)"), rows));
+                + " on val and applied to test; the table lists the first %d, every condition is in calibration.json.%s",
+                clean.nEval(), Math.min(DRAWN, ranked.size()), ranked.size(), Math.min(LISTED, ranked.size()),
+                ranked.size() == entries.size() ? "" : String.format(Locale.ROOT, " Not ranked: %d conditions whose intervened"
+                        + " run is the corrupt prompt (scored against the clean target, wrong by design).",
+                        entries.size() - ranked.size()));
+        return Optional.of(new ReliabilityDiagram("Calibration per condition", note, curves, new ReliabilityDiagram.Table(
+                List.of("Condition", "Accuracy", "ECE (T = 1)", "Change from clean", "T (fitted on val)", "ECE (fitted T)"), rows)));
     }
 
     /** T, marked when the search stopped at a bound (e.g. every val answer right, which NLL rewards by sharpening without end). */

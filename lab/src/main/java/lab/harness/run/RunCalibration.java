@@ -149,7 +149,9 @@ final class RunCalibration {
                     : ConditionCalibration.measure(experiment, model, config.metrics(), val, test, clean, readings);
             Optional<String> cleanOnly = noConditions.or(readings::overCap);
             json.put("scope", cleanOnly.map(why -> "clean run only: " + why).orElse("clean run and every condition"
-                    + " (the experiment's intervened runs on val and test; conditions under \"conditions\")"));
+                    + " (the experiment's intervened runs on val and test; conditions under \"conditions\")"
+                    + (conditions.stream().anyMatch(ConditionCalibration.Entry::onCorruptPrompt) ? "; a condition with a \"note\""
+                    + " is read on the corrupt prompt against the clean target, so wrong by design, and not ranked" : "")));
             json.put("fit_subset", "val");
             json.put("eval_subset", "test");
             json.putAll(clean.json());
@@ -163,9 +165,7 @@ final class RunCalibration {
             if (cleanOnly.isEmpty()) {
                 json.put("conditions", ConditionCalibration.json(conditions));
                 metrics.putAll(ConditionCalibration.metrics(conditions));
-                if (!conditions.isEmpty()) {
-                    diagrams.add(ConditionCalibration.diagram(conditions, clean));
-                }
+                ConditionCalibration.diagram(conditions, clean).ifPresent(diagrams::add);
             }
         }
         AtomicFiles.writeString(dir.resolve(FILE), toJson(json));

@@ -204,6 +204,37 @@ class ConditionCalibrationTest {
         assertTrue(logged.contains("calibration failed") && logged.contains("IllegalStateException: injected failure"), logged);
     }
 
+    /**
+     * activation_patch's clean-into-corrupt conditions are read on the corrupt prompt against the clean
+     * target: calibration.json keeps them with a note, and the report's ranking leaves them out.
+     */
+    @Test
+    void conditionsOnTheCorruptPromptAreKeptNotedAndNotRanked() throws Exception {
+        RunConfig config = CleanCalibrationTest.config(tmp, true, MODEL,
+                "{\"type\": \"activation_patch\", \"direction\": \"both\", \"granularity\": \"layer_resid\"}");
+        try (HookedTransformer model = lab.runtime.Fixtures.load(MODEL)) {
+            RunCalibration.Result result = RunCalibration.measure(tmp, config, model,
+                    Experiments.create(config.experiment().type(), config.experiment().params()), List.of());
+            JsonNode json = new ObjectMapper().readTree(tmp.resolve(RunCalibration.FILE).toFile());
+            assertTrue(json.get("scope").asText().contains("corrupt prompt"), json.get("scope").asText());
+            int onCorrupt = 0;
+            int ranked = 0;
+            for (JsonNode entry : json.get("conditions")) {
+                String direction = entry.get("condition").get("direction").asText();
+                assertEquals(direction.equals("clean_to_corrupt"), entry.has("note"), entry.toString());
+                onCorrupt += direction.equals("clean_to_corrupt") ? 1 : 0;
+                ranked += direction.equals("corrupt_to_clean") ? 1 : 0;
+            }
+            assertTrue(onCorrupt > 0, "kept in calibration.json");
+            assertEquals(onCorrupt, ranked, "one of each direction per layer and position");
+            ReliabilityDiagram perCondition = result.diagrams().get(1);
+            assertEquals(1 + Math.min(ranked, ConditionCalibration.LISTED), perCondition.table().rows().size());
+            assertTrue(perCondition.table().rows().stream().noneMatch(row -> row.get(0).contains("clean_to_corrupt")),
+                    perCondition.table().rows().toString());
+            assertTrue(perCondition.note().contains("Not ranked: " + onCorrupt + " conditions"), perCondition.note());
+        }
+    }
+
     /** The corpus prompts run inputs hand an experiment (causal tracing's noise scale) are the whole file's, whatever the subset. */
     @Test
     void corpusPromptsAreEveryCleanPromptOfTheCorpusFile() throws Exception {
