@@ -46,11 +46,11 @@ class ConditionCalibrationTest {
     private static double[][] zeroedLogits(HookedTransformer model, NDManager m, String subset, int layer, int head,
                                            List<Integer> targets) {
         List<double[]> rows = new ArrayList<>();
-        for (Object[] item : CleanCalibrationTest.ITEMS) {
+        for (Object[] item : RunCalibrationTest.ITEMS) {
             if (!item[3].equals(subset)) {
                 continue;
             }
-            long[] ids = model.tokenizer().encode(CleanCalibrationTest.PROMPTS[(int) item[0]], false);
+            long[] ids = model.tokenizer().encode(RunCalibrationTest.PROMPTS[(int) item[0]], false);
             RunOptions options = layer < 0 ? RunOptions.defaults() : RunOptions.defaults().withHooks(
                     Hook.replacing("blocks." + layer + ".attn.hook_z", z -> {
                         NDArray zeroed = z.duplicate();
@@ -76,7 +76,7 @@ class ConditionCalibrationTest {
 
     @Test
     void eachZeroedHeadIsCalibratedAsAPlainHookedForwardIs() throws Exception {
-        RunConfig config = CleanCalibrationTest.config(tmp, true, MODEL, "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
+        RunConfig config = RunCalibrationTest.config(tmp, true, MODEL, "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
         try (HookedTransformer model = lab.runtime.Fixtures.load(MODEL); NDManager m = NDManager.newBaseManager()) {
             RunCalibration.Result result = RunCalibration.measure(tmp, config, model,
                     Experiments.create(config.experiment().type(), config.experiment().params()), List.of());
@@ -121,7 +121,7 @@ class ConditionCalibrationTest {
 
     @Test
     void anExperimentWithoutAnswerReadingsKeepsCleanOnlyCalibrationAndSaysSo() throws Exception {
-        RunConfig config = CleanCalibrationTest.config(tmp, true, "gpt2-tiny", "{\"type\": \"logit_attribution\"}");
+        RunConfig config = RunCalibrationTest.config(tmp, true, "gpt2-tiny", "{\"type\": \"logit_attribution\"}");
         try (HookedTransformer model = lab.runtime.Fixtures.load("gpt2-tiny")) {
             RunCalibration.Result result = RunCalibration.measure(tmp, config, model,
                     Experiments.create(config.experiment().type(), config.experiment().params()), List.of());
@@ -136,7 +136,7 @@ class ConditionCalibrationTest {
 
     @Test
     void outputCalibrationCleanSkipsTheConditionsAndABadValueIsOneClearError() throws Exception {
-        CleanCalibrationTest.config(tmp, true, "gpt2-tiny", "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
+        RunCalibrationTest.config(tmp, true, "gpt2-tiny", "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
         RunConfig clean = new RunConfigLoader(tmp).load(tmp.resolve("run.json"), List.of("output.calibration=clean"));
         try (HookedTransformer model = lab.runtime.Fixtures.load("gpt2-tiny")) {
             RunCalibration.measure(tmp, clean, model, Experiments.create("heads_zero", clean.experiment().params()), List.of());
@@ -156,7 +156,7 @@ class ConditionCalibrationTest {
      */
     @Test
     void readingsOverTheMemoryCapFallBackToTheCleanRunAndSayHowToAvoidIt() throws Exception {
-        RunConfig config = CleanCalibrationTest.config(tmp, true, MODEL, "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
+        RunConfig config = RunCalibrationTest.config(tmp, true, MODEL, "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
         try (HookedTransformer model = lab.runtime.Fixtures.load(MODEL)) {
             int conditions = model.config().nLayers() * model.config().nHeads();
             long need = (4L * model.config().vocabSize() + 96) * conditions * 6;
@@ -180,7 +180,7 @@ class ConditionCalibrationTest {
     /** A failure inside calibration, after the seeds, is logged and noted in calibration.json; it is not thrown on. */
     @Test
     void aFailureInsideCalibrationIsLoggedAndNotedNotThrown() throws Exception {
-        RunConfig config = CleanCalibrationTest.config(tmp, true, MODEL, "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
+        RunConfig config = RunCalibrationTest.config(tmp, true, MODEL, "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
         lab.experiments.Experiment real = Experiments.create("heads_zero", config.experiment().params());
         lab.experiments.Experiment failing = (lab.experiments.Experiment) java.lang.reflect.Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {lab.experiments.Experiment.class}, (proxy, method, args) -> {
@@ -210,7 +210,7 @@ class ConditionCalibrationTest {
      */
     @Test
     void conditionsOnTheCorruptPromptAreKeptNotedAndNotRanked() throws Exception {
-        RunConfig config = CleanCalibrationTest.config(tmp, true, MODEL,
+        RunConfig config = RunCalibrationTest.config(tmp, true, MODEL,
                 "{\"type\": \"activation_patch\", \"direction\": \"both\", \"granularity\": \"layer_resid\"}");
         try (HookedTransformer model = lab.runtime.Fixtures.load(MODEL)) {
             RunCalibration.Result result = RunCalibration.measure(tmp, config, model,
@@ -238,13 +238,13 @@ class ConditionCalibrationTest {
     /** The corpus prompts run inputs hand an experiment (causal tracing's noise scale) are the whole file's, whatever the subset. */
     @Test
     void corpusPromptsAreEveryCleanPromptOfTheCorpusFile() throws Exception {
-        RunConfig config = CleanCalibrationTest.config(tmp, true, "gpt2-tiny", "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
+        RunConfig config = RunCalibrationTest.config(tmp, true, "gpt2-tiny", "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
         try (HookedTransformer model = lab.runtime.Fixtures.load("gpt2-tiny")) {
             List<long[]> prompts = new ConfigRunInputs(config, model, List.of()).corpusPrompts();
-            assertEquals(CleanCalibrationTest.ITEMS.length, prompts.size(), "every item, not the test subset's 3");
+            assertEquals(RunCalibrationTest.ITEMS.length, prompts.size(), "every item, not the test subset's 3");
             for (int i = 0; i < prompts.size(); i++) {
                 org.junit.jupiter.api.Assertions.assertArrayEquals(model.tokenizer().encode(
-                        CleanCalibrationTest.PROMPTS[(int) CleanCalibrationTest.ITEMS[i][0]], false), prompts.get(i));
+                        RunCalibrationTest.PROMPTS[(int) RunCalibrationTest.ITEMS[i][0]], false), prompts.get(i));
             }
         }
     }
@@ -253,7 +253,7 @@ class ConditionCalibrationTest {
     @Test
     void readingsTheSeedLoopKeptAreNotComputedAgain() throws Exception {
         try (HookedTransformer model = lab.runtime.Fixtures.load("gpt2-tiny")) {
-            long[] ids = model.tokenizer().encode(CleanCalibrationTest.PROMPTS[1], false);
+            long[] ids = model.tokenizer().encode(RunCalibrationTest.PROMPTS[1], false);
             lab.experiments.PreparedExample kept = new lab.experiments.PreparedExample("a", "g", ids, ids, 5, 6);
             lab.experiments.PreparedExample copy = new lab.experiments.PreparedExample("a", "g", ids, ids, 5, 6);
             lab.experiments.PreparedExample other = new lab.experiments.PreparedExample("b", "g", ids, ids, 5, 6);
