@@ -14,7 +14,6 @@ import java.util.Set;
 import lab.experiments.CleanAnswerLogits.Reading;
 import lab.experiments.Experiment;
 import lab.experiments.PreparedExample;
-import lab.experiments.ResultSink;
 import lab.experiments.patching.PatchDirection;
 import lab.experiments.metrics.AnswerReading;
 import lab.runtime.HookedTransformer;
@@ -126,18 +125,9 @@ final class ConditionCalibration {
         Map<Map<String, Object>, Kept> of(Experiment experiment, HookedTransformer model, List<String> metrics,
                                           PreparedExample example) {
             if (overCap.isEmpty() && !byExample.containsKey(key(example))) {
-                experiment.run(model, example, metrics, new ResultSink() {
-                    @Override
-                    public void accept(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines) {
-                        // no reading: nothing to calibrate
-                    }
-
-                    @Override
-                    public void accept(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines,
-                                       AnswerReading reading) {
-                        reading(example, condition, reading);
-                    }
-                });
+                experiment.run(model, example, metrics, around(example, (condition, values, baselines) -> {
+                    // the rows are the seed loop's; only the readings are calibrated
+                }));
             }
             Map<Map<String, Object>, Kept> kept = byExample.remove(key(example));
             return overCap.isPresent() || kept == null ? Map.of() : kept;
