@@ -107,9 +107,10 @@ final class ConditionCalibration {
                 return;
             }
             Map<Map<String, Object>, Kept> conditions = byExample.computeIfAbsent(key, k -> new LinkedHashMap<>());
-            conditions.put(new LinkedHashMap<>(condition), kept(example, reading));
+            Kept kept = kept(example, reading);
+            conditions.put(new LinkedHashMap<>(condition), kept);
             mostConditions = Math.max(mostConditions, conditions.size());
-            int vocab = reading.firstLogProbs().length;
+            int vocab = kept.logProbs().length;
             long projected = (4L * vocab + OVERHEAD_BYTES) * mostConditions * wanted.size();
             if (projected > capBytes) {
                 byExample.clear();
