@@ -34,8 +34,11 @@ import lab.runtime.RunOptions;
  * Metric {@code indirect_effect}: p(target | corrupted, restored) - p(target | corrupted), both
  * with the same noise, averaged over {@code samples} noise draws.
  *
- * <p>Parameters: {@code noise} (multiple of the embeddings' standard deviation over every clean prompt of
- * the corpus file, as ROME's, default 3; each row carries it as {@code embedding_std}),
+ * <p>Parameters: {@code noise} (default 3: a multiple of the population standard deviation of the
+ * token-embedding values, {@code hook_embed} without positions, over every token of every clean
+ * prompt in the corpus file as the run tokenizes it, BOS included when {@code model.prepend_bos};
+ * ROME's own takes it over the subject strings' tokens only; each row carries it as
+ * {@code embedding_std}),
  * {@code samples} (default 10), {@code window} (default 10, capped by the model's depth),
  * {@code noise_seed} (default 0; the noise of an example depends only on it and the example's
  * id), {@code positions}: "tokens" (each position; labelled by its tokens) or "subject" (ROME's
@@ -114,12 +117,15 @@ public final class CausalTrace implements Experiment {
         // any model with token embeddings: nothing to check
     }
 
-    /** The noise's scale as measured: the embeddings' standard deviation over the corpus (NaN before it is measured). */
+    /** The noise's scale as measured: the token embeddings' standard deviation over the corpus's clean prompts (NaN before it is measured). */
     public double embeddingStd() {
         return embeddingStd;
     }
 
-    /** Checks the run's examples for subjects; the noise scale comes from every clean prompt of the corpus file, as ROME's does. */
+    /**
+     * Checks the run's examples for subjects; the noise scale comes from every token of every clean
+     * prompt of the corpus file (BOS included when prepended), not from the subjects' tokens alone as ROME's does.
+     */
     @Override
     public void prepare(HookedTransformer model, RunInputs inputs) {
         checkSubjects(inputs.examples());

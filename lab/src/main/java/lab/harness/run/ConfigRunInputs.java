@@ -70,6 +70,7 @@ final class ConfigRunInputs implements RunInputs {
                 + "); give a subset of the run's split, e.g. \"train\", or the path of a corpus");
     }
 
+    /** Every item's clean prompt, BOS prepended when model.prepend_bos says so, as the run's examples are tokenized. */
     @Override
     public List<long[]> corpusPrompts() {
         return Corpus.read(config.data().corpus()).stream()

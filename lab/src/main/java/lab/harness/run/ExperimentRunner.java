@@ -159,7 +159,7 @@ public final class ExperimentRunner {
             recorder.close();
             RunCalibration.Result calibration;
             try (var p = session.phase("calibration")) {
-                calibration = calibrating.measure(dir, examples);
+                calibration = calibrating.measureOrNote(dir, examples, log);
             }
             try (var p = session.phase("summarize")) {
                 Summary summary = SeedLevelSummarizer.summarize(recorder.table());

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -66,7 +68,7 @@ final class RunCalibration {
     private final ConditionCalibration.Readings readings;
 
     private RunCalibration(RunConfig config, HookedTransformer model, Experiment experiment, List<PreparedExample> val,
-                           List<PreparedExample> test) {
+                           List<PreparedExample> test, long capBytes) {
         this.config = config;
         this.model = model;
         this.experiment = experiment;
@@ -75,22 +77,28 @@ final class RunCalibration {
         this.noConditions = val.isEmpty() || test.isEmpty() ? Optional.of("no data.split with val and test subsets")
                 : whyNoConditions(config, experiment, val, test);
         this.readings = new ConditionCalibration.Readings(noConditions.isEmpty() ? val : List.of(),
-                noConditions.isEmpty() ? test : List.of());
+                noConditions.isEmpty() ? test : List.of(), capBytes);
     }
 
     /**
      * Before the seeds run: the split's val and test examples, and whether the conditions are
-     * calibrated. A run without answer metrics calibrates nothing.
+     * calibrated. A run without answer metrics calibrates nothing. The conditions' readings may hold
+     * a quarter of the JVM's maximum heap ({@link ConditionCalibration.Readings}).
      */
     static RunCalibration plan(RunConfig config, HookedTransformer model, Experiment experiment) {
+        return plan(config, model, experiment, Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    /** {@link #plan(RunConfig, HookedTransformer, Experiment)} with the conditions' readings capped at {@code capBytes}. */
+    static RunCalibration plan(RunConfig config, HookedTransformer model, Experiment experiment, long capBytes) {
         if (Collections.disjoint(config.metrics(), AnswerMetrics.ALL)) {
-            return new RunCalibration(config, model, experiment, List.of(), List.of());
+            return new RunCalibration(config, model, experiment, List.of(), List.of(), capBytes);
         }
         Optional<Path> split = config.data().split();
         Set<String> subsets = split.map(s -> SplitFile.read(s).subsets().keySet()).orElse(Set.of());
         List<PreparedExample> val = subsets.contains("val") ? subset(config, model, split.get(), "val") : List.of();
         List<PreparedExample> test = subsets.contains("test") ? subset(config, model, split.get(), "test") : List.of();
-        return new RunCalibration(config, model, experiment, val, test);
+        return new RunCalibration(config, model, experiment, val, test, capBytes);
     }
 
     /**
@@ -137,8 +145,13 @@ final class RunCalibration {
                     List.of(CalibrationFit.curve("clean", before))));
         } else {
             CalibrationFit clean = CalibrationFit.of(CleanAnswerLogits.read(model, val), CleanAnswerLogits.read(model, test));
-            json.put("scope", noConditions.map(why -> "clean run only: " + why).orElse("clean run and every condition"
-                    + " (the experiment's intervened runs on val and test; conditions under \"conditions\")"));
+            List<ConditionCalibration.Entry> conditions = noConditions.isPresent() ? List.of()
+                    : ConditionCalibration.measure(experiment, model, config.metrics(), val, test, clean, readings);
+            Optional<String> cleanOnly = noConditions.or(readings::overCap);
+            json.put("scope", cleanOnly.map(why -> "clean run only: " + why).orElse("clean run and every condition"
+                    + " (the experiment's intervened runs on val and test; conditions under \"conditions\")"
+                    + (conditions.stream().anyMatch(ConditionCalibration.Entry::onCorruptPrompt) ? "; a condition with a \"note\""
+                    + " is read on the corrupt prompt against the clean target, so wrong by design, and not ranked" : "")));
             json.put("fit_subset", "val");
             json.put("eval_subset", "test");
             json.putAll(clean.json());
@@ -148,19 +161,39 @@ final class RunCalibration {
             metrics.put("calibration/ece_after", clean.after().ece());
             metrics.put("calibration/temperature", clean.temperature());
             metrics.put("calibration/accuracy", clean.accuracy());
-            diagrams.add(cleanDiagram(clean, noConditions.isPresent()));
-            if (noConditions.isEmpty()) {
-                List<ConditionCalibration.Entry> conditions = ConditionCalibration.measure(experiment, model, config.metrics(),
-                        val, test, clean, readings);
+            diagrams.add(cleanDiagram(clean, cleanOnly.isPresent()));
+            if (cleanOnly.isEmpty()) {
                 json.put("conditions", ConditionCalibration.json(conditions));
                 metrics.putAll(ConditionCalibration.metrics(conditions));
-                if (!conditions.isEmpty()) {
-                    diagrams.add(ConditionCalibration.diagram(conditions, clean));
-                }
+                ConditionCalibration.diagram(conditions, clean).ifPresent(diagrams::add);
             }
         }
         AtomicFiles.writeString(dir.resolve(FILE), toJson(json));
         return new Result(json, metrics, diagrams);
+    }
+
+    /**
+     * {@link #measure(Path, List)} as the end of a run calls it: the seeds have finished, so a failure
+     * here does not fail the run. It is logged with its stack trace, calibration.json says in its
+     * {@code scope} that calibration failed and why, and the run's summary and report go on without it.
+     */
+    Result measureOrNote(Path dir, List<PreparedExample> runExamples, RunLog log) {
+        try {
+            return measure(dir, runExamples);
+        } catch (RuntimeException | IOException e) {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            log.info("calibration failed; the run finishes without it: %s", trace);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("scope", "not calibrated: calibration failed after the seeds had finished (" + e
+                    + "); see run.log. The results, summary and report do not depend on it.");
+            try {
+                AtomicFiles.writeString(dir.resolve(FILE), toJson(json));
+            } catch (IOException | RuntimeException written) {
+                log.info("could not write %s: %s", FILE, written);
+            }
+            return new Result(json, Map.of(), List.of());
+        }
     }
 
     /** Why the conditions are not calibrated, if they are not. */

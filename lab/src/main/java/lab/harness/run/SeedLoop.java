@@ -23,6 +23,23 @@ final class SeedLoop {
     @FunctionalInterface
     interface ReadingTap {
         void reading(PreparedExample example, Map<String, Object> condition, AnswerReading reading);
+
+        /** A sink for {@code example}'s rows: each goes to {@code rows}, and its reading, when it has one, here. */
+        default ResultSink around(PreparedExample example, ResultSink rows) {
+            return new ResultSink() {
+                @Override
+                public void accept(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines) {
+                    rows.accept(condition, values, baselines);
+                }
+
+                @Override
+                public void accept(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines,
+                                   AnswerReading reading) {
+                    rows.accept(condition, values, baselines);
+                    reading(example, condition, reading);
+                }
+            };
+        }
     }
 
     private final Experiment experiment;
@@ -53,23 +70,14 @@ final class SeedLoop {
             int seed = (int) (long) seeds.get(i);
             try (var p = session.phase("seed_" + seed)) {
                 for (PreparedExample ex : draws.get(i - from)) {
-                    outcomes.report(ex, (e, sink) -> experiment.run(model, e, metrics, sink), new ResultSink() {
-                        @Override
-                        public void accept(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines) {
-                            var row = recorder.newRow().exampleId(ex.id()).seed(seed).group(ex.group());
-                            condition.forEach(row::set);
-                            values.forEach(row::set);
-                            baselines.forEach(row::set);
-                            row.append();
-                        }
-
-                        @Override
-                        public void accept(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines,
-                                           AnswerReading reading) {
-                            accept(condition, values, baselines);
-                            tap.reading(ex, condition, reading);
-                        }
-                    });
+                    outcomes.report(ex, (e, sink) -> experiment.run(model, e, metrics, sink),
+                            tap.around(ex, (condition, values, baselines) -> {
+                                var row = recorder.newRow().exampleId(ex.id()).seed(seed).group(ex.group());
+                                condition.forEach(row::set);
+                                values.forEach(row::set);
+                                baselines.forEach(row::set);
+                                row.append();
+                            }));
                 }
                 recorder.flush();
             }

@@ -46,11 +46,11 @@ class ConditionCalibrationTest {
     private static double[][] zeroedLogits(HookedTransformer model, NDManager m, String subset, int layer, int head,
                                            List<Integer> targets) {
         List<double[]> rows = new ArrayList<>();
-        for (Object[] item : CleanCalibrationTest.ITEMS) {
+        for (Object[] item : RunCalibrationTest.ITEMS) {
             if (!item[3].equals(subset)) {
                 continue;
             }
-            long[] ids = model.tokenizer().encode(CleanCalibrationTest.PROMPTS[(int) item[0]], false);
+            long[] ids = model.tokenizer().encode(RunCalibrationTest.PROMPTS[(int) item[0]], false);
             RunOptions options = layer < 0 ? RunOptions.defaults() : RunOptions.defaults().withHooks(
                     Hook.replacing("blocks." + layer + ".attn.hook_z", z -> {
                         NDArray zeroed = z.duplicate();
@@ -76,7 +76,7 @@ class ConditionCalibrationTest {
 
     @Test
     void eachZeroedHeadIsCalibratedAsAPlainHookedForwardIs() throws Exception {
-        RunConfig config = CleanCalibrationTest.config(tmp, true, MODEL, "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
+        RunConfig config = RunCalibrationTest.config(tmp, true, MODEL, "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
         try (HookedTransformer model = lab.runtime.Fixtures.load(MODEL); NDManager m = NDManager.newBaseManager()) {
             RunCalibration.Result result = RunCalibration.measure(tmp, config, model,
                     Experiments.create(config.experiment().type(), config.experiment().params()), List.of());
@@ -121,7 +121,7 @@ class ConditionCalibrationTest {
 
     @Test
     void anExperimentWithoutAnswerReadingsKeepsCleanOnlyCalibrationAndSaysSo() throws Exception {
-        RunConfig config = CleanCalibrationTest.config(tmp, true, "gpt2-tiny", "{\"type\": \"logit_attribution\"}");
+        RunConfig config = RunCalibrationTest.config(tmp, true, "gpt2-tiny", "{\"type\": \"logit_attribution\"}");
         try (HookedTransformer model = lab.runtime.Fixtures.load("gpt2-tiny")) {
             RunCalibration.Result result = RunCalibration.measure(tmp, config, model,
                     Experiments.create(config.experiment().type(), config.experiment().params()), List.of());
@@ -136,7 +136,7 @@ class ConditionCalibrationTest {
 
     @Test
     void outputCalibrationCleanSkipsTheConditionsAndABadValueIsOneClearError() throws Exception {
-        CleanCalibrationTest.config(tmp, true, "gpt2-tiny", "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
+        RunCalibrationTest.config(tmp, true, "gpt2-tiny", "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
         RunConfig clean = new RunConfigLoader(tmp).load(tmp.resolve("run.json"), List.of("output.calibration=clean"));
         try (HookedTransformer model = lab.runtime.Fixtures.load("gpt2-tiny")) {
             RunCalibration.measure(tmp, clean, model, Experiments.create("heads_zero", clean.experiment().params()), List.of());
@@ -150,16 +150,101 @@ class ConditionCalibrationTest {
                 && e.getMessage().contains("clean"), e.getMessage());
     }
 
+    /**
+     * The conditions' readings are capped: a cap one byte under what heads_zero's readings on the 3 val
+     * and 3 test examples take falls back to the clean run and says why; the exact amount calibrates them.
+     */
+    @Test
+    void readingsOverTheMemoryCapFallBackToTheCleanRunAndSayHowToAvoidIt() throws Exception {
+        RunConfig config = RunCalibrationTest.config(tmp, true, MODEL, "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
+        try (HookedTransformer model = lab.runtime.Fixtures.load(MODEL)) {
+            int conditions = model.config().nLayers() * model.config().nHeads();
+            long need = (4L * model.config().vocabSize() + 96) * conditions * 6;
+            lab.experiments.Experiment experiment = Experiments.create("heads_zero", config.experiment().params());
+            RunCalibration.Result over = RunCalibration.plan(config, model, experiment, need - 1).measure(tmp, List.of());
+            JsonNode json = new ObjectMapper().readTree(tmp.resolve(RunCalibration.FILE).toFile());
+            String scope = json.get("scope").asText();
+            assertTrue(scope.startsWith("clean run only: per-condition calibration would hold about"), scope);
+            assertTrue(scope.contains(conditions + " conditions x 6 val and test examples"), scope);
+            assertTrue(scope.contains("output.calibration: \"clean\"") && scope.contains("data.n_examples"), scope);
+            assertFalse(json.has("conditions"));
+            assertTrue(json.get("temperature").isNumber(), "the clean run is still calibrated");
+            assertEquals(1, over.diagrams().size());
+            RunCalibration.plan(config, model, experiment, need).measure(tmp, List.of());
+            JsonNode within = new ObjectMapper().readTree(tmp.resolve(RunCalibration.FILE).toFile());
+            assertTrue(within.get("scope").asText().startsWith("clean run and every condition"), within.toString());
+            assertEquals(conditions, within.get("conditions").size());
+        }
+    }
+
+    /** A failure inside calibration, after the seeds, is logged and noted in calibration.json; it is not thrown on. */
+    @Test
+    void aFailureInsideCalibrationIsLoggedAndNotedNotThrown() throws Exception {
+        RunConfig config = RunCalibrationTest.config(tmp, true, MODEL, "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
+        lab.experiments.Experiment real = Experiments.create("heads_zero", config.experiment().params());
+        lab.experiments.Experiment failing = (lab.experiments.Experiment) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {lab.experiments.Experiment.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("run")) {
+                        throw new IllegalStateException("injected failure");
+                    }
+                    return method.invoke(real, args);
+                });
+        Path logFile = tmp.resolve("run.log");
+        RunCalibration.Result result;
+        try (HookedTransformer model = lab.runtime.Fixtures.load(MODEL); RunLog log = new RunLog(logFile)) {
+            result = RunCalibration.plan(config, model, failing).measureOrNote(tmp, List.of(), log);
+        }
+        JsonNode json = new ObjectMapper().readTree(tmp.resolve(RunCalibration.FILE).toFile());
+        String scope = json.get("scope").asText();
+        assertTrue(scope.startsWith("not calibrated: calibration failed") && scope.contains("injected failure"), scope);
+        assertEquals(scope, result.summaryEntries().get("calibration") instanceof java.util.Map<?, ?> entry
+                ? entry.get("scope") : null, "the summary says so too");
+        assertTrue(result.metrics().isEmpty() && result.diagrams().isEmpty());
+        String logged = java.nio.file.Files.readString(logFile);
+        assertTrue(logged.contains("calibration failed") && logged.contains("IllegalStateException: injected failure"), logged);
+    }
+
+    /**
+     * activation_patch's clean-into-corrupt conditions are read on the corrupt prompt against the clean
+     * target: calibration.json keeps them with a note, and the report's ranking leaves them out.
+     */
+    @Test
+    void conditionsOnTheCorruptPromptAreKeptNotedAndNotRanked() throws Exception {
+        RunConfig config = RunCalibrationTest.config(tmp, true, MODEL,
+                "{\"type\": \"activation_patch\", \"direction\": \"both\", \"granularity\": \"layer_resid\"}");
+        try (HookedTransformer model = lab.runtime.Fixtures.load(MODEL)) {
+            RunCalibration.Result result = RunCalibration.measure(tmp, config, model,
+                    Experiments.create(config.experiment().type(), config.experiment().params()), List.of());
+            JsonNode json = new ObjectMapper().readTree(tmp.resolve(RunCalibration.FILE).toFile());
+            assertTrue(json.get("scope").asText().contains("corrupt prompt"), json.get("scope").asText());
+            int onCorrupt = 0;
+            int ranked = 0;
+            for (JsonNode entry : json.get("conditions")) {
+                String direction = entry.get("condition").get("direction").asText();
+                assertEquals(direction.equals("clean_to_corrupt"), entry.has("note"), entry.toString());
+                onCorrupt += direction.equals("clean_to_corrupt") ? 1 : 0;
+                ranked += direction.equals("corrupt_to_clean") ? 1 : 0;
+            }
+            assertTrue(onCorrupt > 0, "kept in calibration.json");
+            assertEquals(onCorrupt, ranked, "one of each direction per layer and position");
+            ReliabilityDiagram perCondition = result.diagrams().get(1);
+            assertEquals(1 + Math.min(ranked, ConditionCalibration.LISTED), perCondition.table().rows().size());
+            assertTrue(perCondition.table().rows().stream().noneMatch(row -> row.get(0).contains("clean_to_corrupt")),
+                    perCondition.table().rows().toString());
+            assertTrue(perCondition.note().contains("Not ranked: " + onCorrupt + " conditions"), perCondition.note());
+        }
+    }
+
     /** The corpus prompts run inputs hand an experiment (causal tracing's noise scale) are the whole file's, whatever the subset. */
     @Test
     void corpusPromptsAreEveryCleanPromptOfTheCorpusFile() throws Exception {
-        RunConfig config = CleanCalibrationTest.config(tmp, true, "gpt2-tiny", "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
+        RunConfig config = RunCalibrationTest.config(tmp, true, "gpt2-tiny", "{\"type\": \"heads_zero\", \"scales\": [0.0]}");
         try (HookedTransformer model = lab.runtime.Fixtures.load("gpt2-tiny")) {
             List<long[]> prompts = new ConfigRunInputs(config, model, List.of()).corpusPrompts();
-            assertEquals(CleanCalibrationTest.ITEMS.length, prompts.size(), "every item, not the test subset's 3");
+            assertEquals(RunCalibrationTest.ITEMS.length, prompts.size(), "every item, not the test subset's 3");
             for (int i = 0; i < prompts.size(); i++) {
                 org.junit.jupiter.api.Assertions.assertArrayEquals(model.tokenizer().encode(
-                        CleanCalibrationTest.PROMPTS[(int) CleanCalibrationTest.ITEMS[i][0]], false), prompts.get(i));
+                        RunCalibrationTest.PROMPTS[(int) RunCalibrationTest.ITEMS[i][0]], false), prompts.get(i));
             }
         }
     }
@@ -168,11 +253,11 @@ class ConditionCalibrationTest {
     @Test
     void readingsTheSeedLoopKeptAreNotComputedAgain() throws Exception {
         try (HookedTransformer model = lab.runtime.Fixtures.load("gpt2-tiny")) {
-            long[] ids = model.tokenizer().encode(CleanCalibrationTest.PROMPTS[1], false);
+            long[] ids = model.tokenizer().encode(RunCalibrationTest.PROMPTS[1], false);
             lab.experiments.PreparedExample kept = new lab.experiments.PreparedExample("a", "g", ids, ids, 5, 6);
             lab.experiments.PreparedExample copy = new lab.experiments.PreparedExample("a", "g", ids, ids, 5, 6);
             lab.experiments.PreparedExample other = new lab.experiments.PreparedExample("b", "g", ids, ids, 5, 6);
-            ConditionCalibration.Readings readings = new ConditionCalibration.Readings(List.of(copy), List.of(other));
+            ConditionCalibration.Readings readings = new ConditionCalibration.Readings(List.of(copy), List.of(other), Long.MAX_VALUE);
             float[] logits = new float[model.config().vocabSize()];
             logits[5] = 2f;
             lab.experiments.metrics.AnswerReading reading = lab.experiments.metrics.AnswerReading.ofTokens(logits, 5, 6);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Calibration of the clean run on the gpt2-tiny fixture, checked against the same statistics
  * computed from HF's own logits (reference.safetensors): temperature fitted on val, ECE on test.
  */
-class CleanCalibrationTest {
+class RunCalibrationTest {
 
     @TempDir
     Path tmp;
