@@ -240,7 +240,7 @@ public final class HookedTransformer implements AutoCloseable {
                     + config.contextLength());
         }
         if (options.startZ() != null) {
-            checkResumedAtZ(options, s, fromTokens);
+            checkResumedAtZ(options, s, fromTokens, stop);
         }
         if (options.vocabulary() != null) {
             for (long t : options.vocabulary()) {
@@ -259,11 +259,16 @@ public final class HookedTransformer implements AutoCloseable {
         }
     }
 
-    private void checkResumedAtZ(RunOptions options, Shape input, boolean fromTokens) {
+    private void checkResumedAtZ(RunOptions options, Shape input, boolean fromTokens, int stop) {
         int layer = options.startAtLayer();
         if (fromTokens || layer >= config.nLayers()) {
             throw new IllegalArgumentException("resuming at hook_z needs the residual entering block " + layer
                     + " as input and a block to resume (layer < " + config.nLayers() + ")");
+        }
+        if (stop == layer) {
+            throw new IllegalArgumentException("a run resumed at blocks." + layer + ".attn.hook_z that stops before block "
+                    + layer + " (stopAt(" + stop + ")) never uses that z; stop after the block (stopAt > " + layer
+                    + ") or start at the block without z (startAt)");
         }
         Shape z = options.startZ().getShape();
         Shape expected = new Shape(input.get(0), input.get(1), config.nHeads(), config.dHead());
@@ -272,6 +277,13 @@ public final class HookedTransformer implements AutoCloseable {
                     + " residual " + input + " needs " + expected);
         }
         String prefix = "blocks." + layer + ".";
+        String residPre = prefix + "hook_resid_pre";
+        if (options.hooks().names().contains(residPre)) {
+            // the hook would change the residual the block adds its attention to, but not the z resumed at
+            throw new IllegalArgumentException("a run resumed at " + prefix + "attn.hook_z keeps the given z, so a hook on "
+                    + residPre + " would change the residual but not the attention computed from it; start at the"
+                    + " block instead (startAt) so that z is recomputed from the hooked residual");
+        }
         for (String point : SKIPPED_WHEN_RESUMED) {
             String name = prefix + point;
             if (options.hooks().names().contains(name) || options.cacheFilter().test(name)) {

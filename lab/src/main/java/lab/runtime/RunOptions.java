@@ -79,7 +79,8 @@ public record RunOptions(Hooks hooks, Predicate<String> cacheFilter, int startAt
      * entering the block, as with {@link #startAt}, and {@code z} [batch, pos, head, d_head] the
      * value hook_z has there before any hook, e.g. a clean run's cached hook_z when nothing upstream
      * of it changes. hook_z's hooks act on it; ln1, q, k, v, the scores and the pattern of that block
-     * are not recomputed, so they may be neither hooked nor cached. Exact, and a block's attention
+     * are not recomputed, so they may be neither hooked nor cached; its hook_resid_pre may be cached
+     * but not hooked (z would not follow the change); a stop must come after the block. Exact, and a block's attention
      * cheaper for every run that changes nothing before hook_z.
      */
     public RunOptions resumingAtZ(int layer, NDArray z) {

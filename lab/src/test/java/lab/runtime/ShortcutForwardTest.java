@@ -131,6 +131,18 @@ class ShortcutForwardTest {
             var ids = assertThrows(IllegalArgumentException.class, () -> model.run(m, tokens,
                     RunOptions.defaults().resumingAtZ(0, z)));
             assertTrue(ids.getMessage().contains("needs the residual"), ids.getMessage());
+            // a hook upstream of z in the resumed block would change the residual but not the cached z
+            var residHook = assertThrows(IllegalArgumentException.class, () -> model.run(m, resid,
+                    RunOptions.defaults().resumingAtZ(1, z).withHooks(Hook.replacing("blocks.1.hook_resid_pre", x -> x.mul(2)))));
+            assertTrue(residHook.getMessage().contains("hook on blocks.1.hook_resid_pre")
+                    && residHook.getMessage().contains("startAt"), residHook.getMessage());
+            try (ForwardResult cached = model.run(m, resid, RunOptions.defaults().resumingAtZ(1, z).caching("blocks.1.hook_resid_pre"))) {
+                assertClose(clean.output(), cached.output(), "caching hook_resid_pre of the resumed block");
+            }
+            // a stop before the resumed block would never use z
+            var stopped = assertThrows(IllegalArgumentException.class, () -> model.run(m, resid,
+                    RunOptions.defaults().resumingAtZ(1, z).stopAt(1)));
+            assertTrue(stopped.getMessage().contains("never uses that z"), stopped.getMessage());
         }
     }
 
