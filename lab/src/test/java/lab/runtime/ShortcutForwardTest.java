@@ -89,6 +89,35 @@ class ShortcutForwardTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"gpt2-tiny", "llama-tiny"})
+    void hookNamesSayWhichAxisANarrowedBlockHoldsTheChosenQueriesOn(String fixture) {
+        try (HookedTransformer model = Fixtures.load(fixture); NDManager m = NDManager.newBaseManager()) {
+            HookNames names = model.hookNames();
+            int last = model.config().nLayers() - 1;
+            RunOptions narrowed = RunOptions.defaults().unembedOnly(-1).narrowingLastBlock().cachingAll();
+            try (ForwardResult r = model.run(m, model.tokens(m, ROWS), narrowed)) {
+                for (String name : names.block(last)) {
+                    Shape shape = r.cache().get(name).getShape();
+                    int axis = names.queryAxis(name);
+                    if (axis < 0) {
+                        assertEquals(7, shape.get(1),
+                                fixture + " " + name + " holds every position");
+                    } else {
+                        assertEquals(1, shape.get(axis), fixture + " " + name + " holds the last query on axis " + axis);
+                        for (int other = 1; other < shape.dimension(); other++) {
+                            assertTrue(other == axis || shape.get(other) != 1, fixture + " " + name + " " + shape);
+                        }
+                    }
+                }
+                assertEquals(1, names.queryAxis("ln_final.hook_normalized"));
+                assertEquals(1, r.cache().get("ln_final.hook_normalized").getShape().get(1));
+            }
+            boolean rotary = model.config().positional() == ModelConfig.Positional.ROTARY;
+            assertEquals(rotary ? -1 : 1, names.queryAxis("blocks." + last + ".attn.hook_q"));
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny"})
     void aBlockResumedAtACachedZIsTheFullHookedForward(String fixture) {
         try (HookedTransformer model = Fixtures.load(fixture); NDManager m = NDManager.newBaseManager()) {
