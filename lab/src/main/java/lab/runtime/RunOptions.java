@@ -18,9 +18,12 @@ import java.util.regex.Pattern;
  *     values (see {@link #narrowedLastBlock}) where no hook or cache reads those points.
  * @param startZ null, or the value of block {@code startAtLayer}'s {@code attn.hook_z} to resume
  *     that block at (see {@link #resumingAtZ})
- * @param narrowedLastBlock the last block computes its points after the keys and values at the
- *     unembedded positions alone even where hooks or the cache read them (they then see those
- *     positions only); without it, only where nothing reads them
+ * @param narrowedLastBlock the last block computes its queries' side at the unembedded positions
+ *     alone even where hooks or the cache read those points (they then see those positions only);
+ *     without it, only where nothing reads them. Which points that narrows, and along which axis,
+ *     is {@link HookNames#queryAxis}'s: the scores and pattern on their query axis (2), hook_z,
+ *     the attention output, MLP and residuals on axis 1, hook_q on axis 1 without rotary; the
+ *     keys and values, and with rotary hook_q and hook_rot_q, keep every position
  * @param vocabulary token ids whose logits to compute, in this order (the output's last axis);
  *     null for the whole vocabulary
  */
