@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import lab.runtime.ForwardResult;
 import lab.runtime.Hook;
 import lab.runtime.HookNames;
@@ -51,12 +52,7 @@ final class GradientRun {
         List<Hook> all = new ArrayList<>();
         if (backward) {
             for (String name : hooks) {
-                all.add(Hook.replacing(name, x -> {
-                    NDArray leaf = manager.zeros(x.getShape(), x.getDataType());
-                    leaf.setRequiresGradient(true);
-                    leaves.put(name, leaf);
-                    return x.add(leaf);
-                }));
+                all.add(zeroLeaf(name, manager, x -> x, leaves));
             }
         }
         // the last block at the last position only (its other positions feed nothing that is read),
@@ -93,6 +89,20 @@ final class GradientRun {
             }
         }
         return new GradientRun(activations, gradients, logitDiffs);
+    }
+
+    /**
+     * A hook that changes the activation at {@code name} by {@code change} and adds a zero leaf to
+     * the result, made in {@code manager} and put in {@code leaves}: the leaf's gradient is then d
+     * metric / d (the changed activation), the total derivative, as the class comment says.
+     */
+    static Hook zeroLeaf(String name, NDManager manager, UnaryOperator<NDArray> change, Map<String, NDArray> leaves) {
+        return Hook.replacing(name, x -> {
+            NDArray leaf = manager.zeros(x.getShape(), x.getDataType());
+            leaf.setRequiresGradient(true);
+            leaves.put(name, leaf);
+            return change.apply(x).add(leaf);
+        });
     }
 
     /**
