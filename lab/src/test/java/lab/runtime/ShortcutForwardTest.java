@@ -114,6 +114,20 @@ class ShortcutForwardTest {
             }
             boolean rotary = model.config().positional() == ModelConfig.Positional.ROTARY;
             assertEquals(rotary ? -1 : 1, names.queryAxis("blocks." + last + ".attn.hook_q"));
+            // a hook on a point that holds every position sees every position in a narrowed block, and acts as in the full forward
+            String q = "blocks." + last + ".attn." + (rotary ? "hook_rot_q" : "hook_k");
+            List<Shape> seen = new ArrayList<>();
+            Hook scale = Hook.replacing(q, x -> {
+                seen.add(x.getShape());
+                return x.mul(x.getManager().create(1.5f));
+            });
+            NDArray tokens = model.tokens(m, ROWS);
+            NDArray expected = pick(m, model.run(m, tokens, RunOptions.defaults().withHooks(scale)).output(), new int[] {-1});
+            for (RunOptions narrow : List.of(RunOptions.defaults().unembedOnly(-1), RunOptions.defaults().unembedOnly(-1).narrowingLastBlock())) {
+                seen.clear();
+                assertClose(expected, model.run(m, tokens, narrow.withHooks(scale)).output(), fixture + " hooked " + q);
+                assertEquals(7, seen.get(0).get(1), fixture + " " + q + " at every position");
+            }
         }
     }
 
