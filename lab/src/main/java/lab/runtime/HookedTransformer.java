@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import lab.runtime.components.Attention;
 import lab.runtime.components.Block;
 import lab.runtime.components.Embed;
@@ -33,15 +32,6 @@ import lab.runtime.components.Unembed;
  */
 public final class HookedTransformer implements AutoCloseable {
 
-    /** A block's hook points that hold every position even when it computes fewer (see {@link QueryPositions}). */
-    private static final Set<String> EVERY_POSITION_POINTS = Set.of(
-            "hook_resid_pre", "ln1.hook_normalized", "attn.hook_k", "attn.hook_v", "attn.hook_rot_k");
-
-    /** A block's hook points before hook_z, which a run resumed at hook_z does not compute. */
-    private static final List<String> SKIPPED_WHEN_RESUMED = List.of("ln1.hook_normalized",
-            "attn.hook_q", "attn.hook_k", "attn.hook_v", "attn.hook_rot_q", "attn.hook_rot_k", "attn.hook_attn_scores",
-            "attn.hook_pattern");
-
     private final ModelConfig config;
     private final ModelWeights weights;
     private final ModelTokenizer tokenizer;
@@ -52,6 +42,8 @@ public final class HookedTransformer implements AutoCloseable {
     private final List<Block> blocks;
     private final Norm lnFinal;
     private final Unembed unembed;
+    /** The last block's points that hold only the chosen positions when it is narrowed, found once. */
+    private final List<String> lastBlockNarrowedPoints;
 
     /**
      * @param weights already on {@code device} and in the activation dtype
@@ -70,6 +62,8 @@ public final class HookedTransformer implements AutoCloseable {
         Rotary rotary = config.positional() == ModelConfig.Positional.ROTARY
                 ? new Rotary(weights.manager(), config.rotaryDim(), config.contextLength(), config.ropeTheta(), dtype)
                 : null;
+        this.lastBlockNarrowedPoints = hookNames.block(config.nLayers() - 1).stream()
+                .filter(name -> hookNames.queryAxis(name) >= 0).toList();
         this.blocks = new ArrayList<>();
         for (int l = 0; l < config.nLayers(); l++) {
             blocks.add(block(l, rotary));
@@ -195,16 +189,11 @@ public final class HookedTransformer implements AutoCloseable {
         if (options.narrowedLastBlock()) {
             return true;
         }
-        int last = config.nLayers() - 1;
-        boolean resumedHere = options.startZ() != null && options.startAtLayer() == last;
-        String prefix = "blocks." + last + ".";
-        for (String name : hookNames.all()) {
-            if (!name.startsWith(prefix)) {
-                continue;
-            }
-            String point = name.substring(prefix.length());
-            boolean everyPosition = EVERY_POSITION_POINTS.contains(point) || (resumedHere && point.equals("attn.hook_z"));
-            if (!everyPosition && (options.hooks().names().contains(name) || options.cacheFilter().test(name))) {
+        // a resumed block picks its hook_z after the hooks at it, which then see every position
+        String resumedZ = options.startZ() != null && options.startAtLayer() == config.nLayers() - 1
+                ? "blocks." + options.startAtLayer() + ".attn.hook_z" : null;
+        for (String name : lastBlockNarrowedPoints) {
+            if (!name.equals(resumedZ) && (options.hooks().names().contains(name) || options.cacheFilter().test(name))) {
                 return false;
             }
         }
@@ -240,7 +229,7 @@ public final class HookedTransformer implements AutoCloseable {
                     + config.contextLength());
         }
         if (options.startZ() != null) {
-            checkResumedAtZ(options, s, fromTokens);
+            checkResumedAtZ(options, s, fromTokens, stop);
         }
         if (options.vocabulary() != null) {
             for (long t : options.vocabulary()) {
@@ -259,11 +248,16 @@ public final class HookedTransformer implements AutoCloseable {
         }
     }
 
-    private void checkResumedAtZ(RunOptions options, Shape input, boolean fromTokens) {
+    private void checkResumedAtZ(RunOptions options, Shape input, boolean fromTokens, int stop) {
         int layer = options.startAtLayer();
         if (fromTokens || layer >= config.nLayers()) {
             throw new IllegalArgumentException("resuming at hook_z needs the residual entering block " + layer
                     + " as input and a block to resume (layer < " + config.nLayers() + ")");
+        }
+        if (stop == layer) {
+            throw new IllegalArgumentException("a run resumed at blocks." + layer + ".attn.hook_z that stops before block "
+                    + layer + " (stopAt(" + stop + ")) never uses that z; stop after the block (stopAt > " + layer
+                    + ") or start at the block without z (startAt)");
         }
         Shape z = options.startZ().getShape();
         Shape expected = new Shape(input.get(0), input.get(1), config.nHeads(), config.dHead());
@@ -272,9 +266,15 @@ public final class HookedTransformer implements AutoCloseable {
                     + " residual " + input + " needs " + expected);
         }
         String prefix = "blocks." + layer + ".";
-        for (String point : SKIPPED_WHEN_RESUMED) {
-            String name = prefix + point;
-            if (options.hooks().names().contains(name) || options.cacheFilter().test(name)) {
+        String residPre = prefix + "hook_resid_pre";
+        if (options.hooks().names().contains(residPre)) {
+            // the hook would change the residual the block adds its attention to, but not the z resumed at
+            throw new IllegalArgumentException("a run resumed at " + prefix + "attn.hook_z keeps the given z, so a hook on "
+                    + residPre + " would change the residual but not the attention computed from it; start at the"
+                    + " block instead (startAt) so that z is recomputed from the hooked residual");
+        }
+        for (String name : hookNames.block(layer)) {
+            if (hookNames.beforeZ(name) && (options.hooks().names().contains(name) || options.cacheFilter().test(name))) {
                 throw new IllegalArgumentException("a run resumed at " + prefix + "attn.hook_z does not compute " + name
                         + ", so it cannot be hooked or cached; start at the block instead (startAt)");
             }

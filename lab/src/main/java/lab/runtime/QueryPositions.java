@@ -1,9 +1,8 @@
 package lab.runtime;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import lab.runtime.components.Ops;
 
 /**
  * The positions whose outputs a block computes when fewer than all are read: a run that unembeds
@@ -42,14 +41,9 @@ public final class QueryPositions {
             }
             consecutive &= i == 0 || at[i] == at[i - 1] + 1;
         }
-        String leading = ":, ".repeat(axis);
         if (consecutive) {
-            return x.get(new NDIndex(leading + "{}:{}", at[0], at[0] + at.length));
+            return x.get(new NDIndex(":, ".repeat(axis) + "{}:{}", at[0], at[0] + at.length));
         }
-        NDList picked = new NDList();
-        for (long p : at) {
-            picked.add(x.get(new NDIndex(leading + "{}:{}", p, p + 1)));
-        }
-        return NDArrays.concat(picked, axis);
+        return Ops.slices(x, axis, at);
     }
 }

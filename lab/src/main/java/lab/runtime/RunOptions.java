@@ -18,9 +18,12 @@ import java.util.regex.Pattern;
  *     values (see {@link #narrowedLastBlock}) where no hook or cache reads those points.
  * @param startZ null, or the value of block {@code startAtLayer}'s {@code attn.hook_z} to resume
  *     that block at (see {@link #resumingAtZ})
- * @param narrowedLastBlock the last block computes its points after the keys and values at the
- *     unembedded positions alone even where hooks or the cache read them (they then see those
- *     positions only); without it, only where nothing reads them
+ * @param narrowedLastBlock the last block computes its queries' side at the unembedded positions
+ *     alone even where hooks or the cache read those points (they then see those positions only);
+ *     without it, only where nothing reads them. Which points that narrows, and along which axis,
+ *     is {@link HookNames#queryAxis}'s: the scores and pattern on their query axis (2), hook_z,
+ *     the attention output, MLP and residuals on axis 1, hook_q on axis 1 without rotary; the
+ *     keys and values, and with rotary hook_q and hook_rot_q, keep every position
  * @param vocabulary token ids whose logits to compute, in this order (the output's last axis);
  *     null for the whole vocabulary
  */
@@ -79,7 +82,8 @@ public record RunOptions(Hooks hooks, Predicate<String> cacheFilter, int startAt
      * entering the block, as with {@link #startAt}, and {@code z} [batch, pos, head, d_head] the
      * value hook_z has there before any hook, e.g. a clean run's cached hook_z when nothing upstream
      * of it changes. hook_z's hooks act on it; ln1, q, k, v, the scores and the pattern of that block
-     * are not recomputed, so they may be neither hooked nor cached. Exact, and a block's attention
+     * are not recomputed, so they may be neither hooked nor cached; its hook_resid_pre may be cached
+     * but not hooked (z would not follow the change); a stop must come after the block. Exact, and a block's attention
      * cheaper for every run that changes nothing before hook_z.
      */
     public RunOptions resumingAtZ(int layer, NDArray z) {

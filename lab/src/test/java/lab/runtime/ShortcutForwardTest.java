@@ -89,6 +89,49 @@ class ShortcutForwardTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"gpt2-tiny", "llama-tiny"})
+    void hookNamesSayWhichAxisANarrowedBlockHoldsTheChosenQueriesOn(String fixture) {
+        try (HookedTransformer model = Fixtures.load(fixture); NDManager m = NDManager.newBaseManager()) {
+            HookNames names = model.hookNames();
+            int last = model.config().nLayers() - 1;
+            RunOptions narrowed = RunOptions.defaults().unembedOnly(-1).narrowingLastBlock().cachingAll();
+            try (ForwardResult r = model.run(m, model.tokens(m, ROWS), narrowed)) {
+                for (String name : names.block(last)) {
+                    Shape shape = r.cache().get(name).getShape();
+                    int axis = names.queryAxis(name);
+                    if (axis < 0) {
+                        assertEquals(7, shape.get(1),
+                                fixture + " " + name + " holds every position");
+                    } else {
+                        assertEquals(1, shape.get(axis), fixture + " " + name + " holds the last query on axis " + axis);
+                        for (int other = 1; other < shape.dimension(); other++) {
+                            assertTrue(other == axis || shape.get(other) != 1, fixture + " " + name + " " + shape);
+                        }
+                    }
+                }
+                assertEquals(1, names.queryAxis("ln_final.hook_normalized"));
+                assertEquals(1, r.cache().get("ln_final.hook_normalized").getShape().get(1));
+            }
+            boolean rotary = model.config().positional() == ModelConfig.Positional.ROTARY;
+            assertEquals(rotary ? -1 : 1, names.queryAxis("blocks." + last + ".attn.hook_q"));
+            // a hook on a point that holds every position sees every position in a narrowed block, and acts as in the full forward
+            String q = "blocks." + last + ".attn." + (rotary ? "hook_rot_q" : "hook_k");
+            List<Shape> seen = new ArrayList<>();
+            Hook scale = Hook.replacing(q, x -> {
+                seen.add(x.getShape());
+                return x.mul(x.getManager().create(1.5f));
+            });
+            NDArray tokens = model.tokens(m, ROWS);
+            NDArray expected = pick(m, model.run(m, tokens, RunOptions.defaults().withHooks(scale)).output(), new int[] {-1});
+            for (RunOptions narrow : List.of(RunOptions.defaults().unembedOnly(-1), RunOptions.defaults().unembedOnly(-1).narrowingLastBlock())) {
+                seen.clear();
+                assertClose(expected, model.run(m, tokens, narrow.withHooks(scale)).output(), fixture + " hooked " + q);
+                assertEquals(7, seen.get(0).get(1), fixture + " " + q + " at every position");
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny"})
     void aBlockResumedAtACachedZIsTheFullHookedForward(String fixture) {
         try (HookedTransformer model = Fixtures.load(fixture); NDManager m = NDManager.newBaseManager()) {
@@ -131,6 +174,18 @@ class ShortcutForwardTest {
             var ids = assertThrows(IllegalArgumentException.class, () -> model.run(m, tokens,
                     RunOptions.defaults().resumingAtZ(0, z)));
             assertTrue(ids.getMessage().contains("needs the residual"), ids.getMessage());
+            // a hook upstream of z in the resumed block would change the residual but not the cached z
+            var residHook = assertThrows(IllegalArgumentException.class, () -> model.run(m, resid,
+                    RunOptions.defaults().resumingAtZ(1, z).withHooks(Hook.replacing("blocks.1.hook_resid_pre", x -> x.mul(2)))));
+            assertTrue(residHook.getMessage().contains("hook on blocks.1.hook_resid_pre")
+                    && residHook.getMessage().contains("startAt"), residHook.getMessage());
+            try (ForwardResult cached = model.run(m, resid, RunOptions.defaults().resumingAtZ(1, z).caching("blocks.1.hook_resid_pre"))) {
+                assertClose(clean.output(), cached.output(), "caching hook_resid_pre of the resumed block");
+            }
+            // a stop before the resumed block would never use z
+            var stopped = assertThrows(IllegalArgumentException.class, () -> model.run(m, resid,
+                    RunOptions.defaults().resumingAtZ(1, z).stopAt(1)));
+            assertTrue(stopped.getMessage().contains("never uses that z"), stopped.getMessage());
         }
     }
 

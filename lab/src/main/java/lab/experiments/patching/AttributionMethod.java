@@ -29,22 +29,23 @@ public enum AttributionMethod {
     }
 
     /**
-     * {@code experiment.method}, checked against the granularity: atp_star applies to head_q and
-     * head_k only, and is their default; atp is every other granularity's.
+     * {@code experiment.method}; missing, each granularity's default (atp_star for head_q and
+     * head_k, atp for every other). Whether it fits the granularity is {@link #requireFits}'s.
      */
     public static AttributionMethod parse(JsonNode method, PatchGranularity granularity) {
         if (method.isMissingNode() || method.isNull()) {
             return granularity.queryOrKey() ? ATP_STAR : ATP;
         }
-        if (!method.isTextual()) {
-            throw new IllegalArgumentException("experiment.method is " + method + "; use \"atp\" or \"atp_star\"");
-        }
-        AttributionMethod parsed = ParamValues.oneOf("method", method.asText(), values(), AttributionMethod::label);
-        if (parsed == ATP_STAR && !granularity.queryOrKey()) {
+        return ParamValues.oneOf("method", method.isTextual() ? method.asText() : method.toString(), values(),
+                AttributionMethod::label);
+    }
+
+    /** The one check that a method fits a granularity: atp_star applies to head_q and head_k only. */
+    void requireFits(PatchGranularity granularity) {
+        if (this == ATP_STAR && !granularity.queryOrKey()) {
             throw new IllegalArgumentException("experiment.method \"atp_star\" applies to granularity \"head_q\" and"
                     + " \"head_k\" only (it recomputes the attention pattern of a head whose queries or keys are"
-                    + " patched); granularity \"" + granularity.label() + "\" takes \"atp\": leave method out");
+                    + " patched); granularity \"" + granularity.label() + "\" takes \"atp\" or \"ig\": leave method out for atp");
         }
-        return parsed;
     }
 }

@@ -61,9 +61,7 @@ public final class AttributionPatch implements Experiment {
     }
 
     public AttributionPatch(ActivationPatch exact, AttributionMethod method, int steps) {
-        if (method == AttributionMethod.ATP_STAR && !exact.granularity().queryOrKey()) {
-            throw new IllegalArgumentException("AtP* applies to head_q and head_k only, not " + exact.granularity().label());
-        }
+        method.requireFits(exact.granularity());
         if (steps < 1) {
             throw new IllegalArgumentException("experiment.steps must be at least 1");
         }

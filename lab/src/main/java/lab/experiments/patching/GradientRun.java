@@ -11,8 +11,10 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import lab.runtime.ForwardResult;
 import lab.runtime.Hook;
+import lab.runtime.HookNames;
 import lab.runtime.HookedTransformer;
 import lab.runtime.RunOptions;
 
@@ -50,12 +52,7 @@ final class GradientRun {
         List<Hook> all = new ArrayList<>();
         if (backward) {
             for (String name : hooks) {
-                all.add(Hook.replacing(name, x -> {
-                    NDArray leaf = manager.zeros(x.getShape(), x.getDataType());
-                    leaf.setRequiresGradient(true);
-                    leaves.put(name, leaf);
-                    return x.add(leaf);
-                }));
+                all.add(zeroLeaf(name, manager, x -> x, leaves));
             }
         }
         // the last block at the last position only (its other positions feed nothing that is read),
@@ -63,7 +60,8 @@ final class GradientRun {
         String lastBlock = "blocks." + (model.config().nLayers() - 1) + ".";
         RunOptions options = RunOptions.defaults().caching(hooks.toArray(String[]::new)).unembedOnly(-1)
                 .logitsOf(target, foil).withHooks(all.toArray(Hook[]::new));
-        boolean narrowed = hooks.stream().noneMatch(name -> readsEveryQuery(name, lastBlock));
+        HookNames names = model.hookNames();
+        boolean narrowed = hooks.stream().noneMatch(name -> readsEveryQuery(names, name, lastBlock));
         if (narrowed) {
             options = options.narrowingLastBlock();
         }
@@ -84,42 +82,55 @@ final class GradientRun {
                     metric = metric == null ? diffs.get(row) : metric.add(diffs.get(row));
                 }
                 gc.backward(metric);
-                leaves.forEach((name, leaf) -> gradients.put(name, atEveryPosition(name, leaf.getGradient().duplicate(), padded, length)));
+                leaves.forEach((name, leaf) -> gradients.put(name, atEveryPosition(names, name, leaf.getGradient().duplicate(), padded, length)));
             }
             for (String name : hooks) {
-                activations.put(name, atEveryPosition(name, r.cache().get(name).stopGradient(), padded, length));
+                activations.put(name, atEveryPosition(names, name, r.cache().get(name).stopGradient(), padded, length));
             }
         }
         return new GradientRun(activations, gradients, logitDiffs);
     }
 
     /**
-     * Whether a point is one of the last block's per-query attention points whose every position is
-     * read: AtP* of queries and keys rebuilds that block's pattern from all its queries, and the
-     * pattern's query axis is not the axis {@link #atEveryPosition} pads.
+     * A hook that changes the activation at {@code name} by {@code change} and adds a zero leaf to
+     * the result, made in {@code manager} and put in {@code leaves}: the leaf's gradient is then d
+     * metric / d (the changed activation), the total derivative, as the class comment says.
      */
-    private static boolean readsEveryQuery(String name, String lastBlock) {
-        return name.startsWith(lastBlock) && (name.endsWith(".hook_q") || name.endsWith(".hook_rot_q")
-                || name.endsWith(".hook_attn_scores") || name.endsWith(".hook_pattern"));
+    static Hook zeroLeaf(String name, NDManager manager, UnaryOperator<NDArray> change, Map<String, NDArray> leaves) {
+        return Hook.replacing(name, x -> {
+            NDArray leaf = manager.zeros(x.getShape(), x.getDataType());
+            leaf.setRequiresGradient(true);
+            leaves.put(name, leaf);
+            return change.apply(x).add(leaf);
+        });
     }
 
     /**
-     * A point of the last block as [rows, length, ...]: the forward computed those after the keys
-     * and values at the last position alone, and they are zero before it. Nothing reads those
-     * positions past the last block, so their gradient is exactly zero, and so is every term
-     * (source - receiver) . gradient there, as the full forward would give. Points that hold every
-     * position, points outside the last block, and every point when the block was not narrowed
-     * ({@code narrowedBlock} null) come back as they are.
+     * Whether a point is one of the last block's attention points before hook_z that a narrowed
+     * block would hold at the last query alone: AtP* of queries and keys rebuilds that block's
+     * pattern from all its queries, so the block is then computed whole.
      */
-    private static NDArray atEveryPosition(String name, NDArray x, String narrowedBlock, int length) {
-        long computed = x.getShape().get(1);
-        if (narrowedBlock == null || !name.startsWith(narrowedBlock) || computed == length) {
+    private static boolean readsEveryQuery(HookNames names, String name, String lastBlock) {
+        return name.startsWith(lastBlock) && names.beforeZ(name) && names.queryAxis(name) >= 0;
+    }
+
+    /**
+     * A point of the last block with every position along its query axis ({@link HookNames#queryAxis}):
+     * the forward computed those after the keys and values at the last position alone, and they are
+     * zero before it. Nothing reads those positions past the last block, so their gradient is
+     * exactly zero, and so is every term (source - receiver) . gradient there, as the full forward
+     * would give. Points that hold every position, points outside the last block, and every point
+     * when the block was not narrowed ({@code narrowedBlock} null) come back as they are.
+     */
+    private static NDArray atEveryPosition(HookNames names, String name, NDArray x, String narrowedBlock, int length) {
+        int axis = narrowedBlock == null || !name.startsWith(narrowedBlock) ? -1 : names.queryAxis(name);
+        if (axis < 0 || x.getShape().get(axis) == length) {
             return x;
         }
         long[] before = x.getShape().getShape();
-        before[1] = length - computed;
-        try (NDArray zeros = x.getManager().zeros(new Shape(before), x.getDataType())) {
-            return zeros.concat(x, 1);
+        before[axis] = length - x.getShape().get(axis);
+        try (NDArray zeros = x.getManager().zeros(new Shape(before), x.getDataType()); x) {
+            return zeros.concat(x, axis);
         }
     }
 

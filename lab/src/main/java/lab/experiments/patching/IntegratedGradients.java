@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import lab.runtime.ForwardResult;
 import lab.runtime.Hook;
 import lab.runtime.HookedTransformer;
@@ -42,22 +44,26 @@ final class IntegratedGradients {
         for (int i = 0; i < steps; i++) {
             alphas[i] = (i + 0.5f) / steps;
         }
-        NDArray delta = sourceActivation.sub(receiverActivation);
-        NDArray moved = manager.create(alphas, new Shape(alphaShape)).toType(delta.getDataType(), false).mul(delta);
-        NDArray[] leaf = new NDArray[1];
-        Hook path = Hook.replacing(hook, x -> {
-            leaf[0] = manager.zeros(x.getShape(), x.getDataType());
-            leaf[0].setRequiresGradient(true);
-            return x.add(moved).add(leaf[0]);
-        });
         long[][] rows = new long[steps][];
         Arrays.fill(rows, receiver);
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            ForwardResult r = model.run(manager, model.tokens(manager, rows), RunOptions.defaults().unembedOnly(-1).withHooks(path));
-            NDArray last = r.output().reshape(steps, -1);
-            gc.backward(last.get(":, {}", target).sub(last.get(":, {}", foil)).sum());
-            NDArray meanGradient = leaf[0].getGradient().toType(DataType.FLOAT64, false).mean(new int[] {0}, true);
-            return delta.toType(DataType.FLOAT64, false).mul(meanGradient).sum(new int[] {-1}).toDoubleArray();
+        // this call's arrays live in a manager of its own, freed once the terms are copied out:
+        // a run makes one call per layer and direction
+        try (NDManager call = manager.newSubManager()) {
+            NDArray delta = sourceActivation.sub(receiverActivation);
+            delta.attach(call);
+            NDArray moved = call.create(alphas, new Shape(alphaShape)).toType(delta.getDataType(), false).mul(delta);
+            Map<String, NDArray> leaves = new HashMap<>();
+            Hook path = GradientRun.zeroLeaf(hook, call, x -> x.add(moved), leaves);
+            // the target's and foil's logits at the last position alone; the last block narrows to
+            // that position by itself unless the path's point is one it would narrow
+            RunOptions options = RunOptions.defaults().unembedOnly(-1).logitsOf(target, foil).withHooks(path);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                ForwardResult r = model.run(call, model.tokens(call, rows), options);
+                NDArray last = r.output().reshape(steps, 2);
+                gc.backward(last.get(":, 0").sub(last.get(":, 1")).sum());
+                NDArray meanGradient = leaves.get(hook).getGradient().toType(DataType.FLOAT64, false).mean(new int[] {0}, true);
+                return delta.toType(DataType.FLOAT64, false).mul(meanGradient).sum(new int[] {-1}).toDoubleArray();
+            }
         }
     }
 }

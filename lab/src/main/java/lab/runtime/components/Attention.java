@@ -53,8 +53,10 @@ public final class Attention {
 
     /**
      * @param queries the positions whose output to compute (keys and values still cover every
-     *     position); null for all. hook_q, hook_rot_q, the scores, pattern and hook_z then hold
-     *     those positions alone.
+     *     position); null for all. The scores and pattern [batch, head, query, key] and hook_z then
+     *     hold those queries alone; hook_q holds them alone without rotary, but with rotary hook_q
+     *     and hook_rot_q hold every position (a query is turned by its position, then picked).
+     *     {@link lab.runtime.HookNames#queryAxis} says the same per point.
      * @return the attention output at those positions [batch, queries, d_model]
      */
     public NDArray forward(ForwardPass pass, NDArray x, QueryPositions queries) {

@@ -33,8 +33,8 @@ public final class Block {
 
     /**
      * @param queries the positions to compute the residual leaving the block at (keys and values
-     *     still cover every position); null for all. Every hook point after the keys and values
-     *     then holds those positions alone.
+     *     still cover every position); null for all. The points on the queries' side then hold
+     *     those positions alone ({@link lab.runtime.HookNames#queryAxis} says which, on which axis).
      * @param z null, or the attention resumed at its hook_z from this value ({@link Attention#fromZ}):
      *     ln1 and the attention before hook_z are then not computed
      * @return the residual leaving the block [batch, queries, d_model]

@@ -1,6 +1,9 @@
 package lab.runtime.components;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 
@@ -20,6 +23,21 @@ public final class Ops {
     /** {@code x @ weight^T + bias}, weight laid out [out, in] as in torch.nn.Linear; bias may be null. */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
         return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+    }
+
+    /**
+     * The slices of {@code x} at indices {@code at} along {@code axis}, in that order (repeats
+     * kept), concatenated into one array in x's manager; the slices themselves are freed.
+     */
+    public static NDArray slices(NDArray x, int axis, long[] at) {
+        String leading = ":, ".repeat(axis);
+        NDList picked = new NDList();
+        for (long p : at) {
+            picked.add(x.get(new NDIndex(leading + "{}:{}", p, p + 1)));
+        }
+        NDArray out = NDArrays.concat(picked, axis);
+        picked.close();
+        return out;
     }
 
     /** Rows of {@code table} picked by integer {@code ids}; the result has ids' shape plus table's last axis. */

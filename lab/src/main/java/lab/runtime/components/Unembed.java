@@ -1,9 +1,6 @@
 package lab.runtime.components;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import lab.runtime.ForwardPass;
 
 /** Residual [batch, pos, d_model] to logits [batch, pos, vocab]. */
@@ -33,12 +30,6 @@ public final class Unembed {
 
     /** The chosen rows of a weight, as an array of the forward's (slices of the weight, then freed). */
     private static NDArray rows(ForwardPass pass, NDArray table, long[] tokens) {
-        NDList picked = new NDList();
-        for (long t : tokens) {
-            picked.add(table.get(new NDIndex("{}:{}", t, t + 1)));
-        }
-        NDArray out = pass.adopt(NDArrays.concat(picked, 0));
-        picked.close();
-        return out;
+        return pass.adopt(Ops.slices(table, 0, tokens));
     }
 }

@@ -231,8 +231,16 @@ class AttributionPatchTest {
         assertTrue(star.getMessage().contains("\"atp_star\" applies to granularity \"head_q\" and \"head_k\" only"), star.getMessage());
         var method = assertThrows(IllegalArgumentException.class, () -> AttributionPatch.fromParams(
                 JSON.readTree("{\"direction\": \"both\", \"granularity\": \"head_q\", \"method\": \"eap\"}")));
-        assertTrue(method.getMessage().contains("experiment.method is 'eap'") && method.getMessage().contains("\"atp_star\""),
-                method.getMessage());
+        assertTrue(method.getMessage().contains("experiment.method is 'eap'") && method.getMessage().contains("\"atp_star\"")
+                && method.getMessage().contains("\"ig\""), method.getMessage());
+        var number = assertThrows(IllegalArgumentException.class, () -> AttributionPatch.fromParams(
+                JSON.readTree("{\"direction\": \"both\", \"granularity\": \"head_q\", \"method\": 3}")));
+        assertTrue(number.getMessage().contains("experiment.method is '3'") && number.getMessage().contains("\"ig\""),
+                number.getMessage());
+        ActivationPatch headOut = ActivationPatch.fromParams(JSON.readTree("{\"direction\": \"both\", \"granularity\": \"head_out\"}"));
+        var direct = assertThrows(IllegalArgumentException.class,
+                () -> new AttributionPatch(headOut, AttributionMethod.ATP_STAR, AttributionPatch.DEFAULT_STEPS));
+        assertEquals(star.getMessage(), direct.getMessage(), "one check, one message");
         AttributionPatch ok = AttributionPatch.fromParams(JSON.readTree("{\"direction\": \"both\", \"granularity\": \"mlp_out\"}"));
         var metric = assertThrows(IllegalArgumentException.class, () -> ok.checkMetrics(List.of("logit_diff", "kl")));
         assertTrue(metric.getMessage().contains("'kl'") && metric.getMessage().contains("logit_diff"), metric.getMessage());
