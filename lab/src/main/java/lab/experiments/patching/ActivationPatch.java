@@ -254,10 +254,10 @@ public final class ActivationPatch implements Experiment {
     }
 
     /**
-     * Runs the given patches of one example exactly (layer to its jobs, each job's direction one of
-     * this experiment's or not), handing each, in order, its {@code metrics} and patch_score with
-     * clean_logit_diff and corrupt_logit_diff as baselines; returns those baselines. Only the layers given are cached. For {@link AttributionPatch}'s
-     * verify_top as well as {@link #run}.
+     * Runs the given patches of one example exactly (layer to its jobs: every site of every layer for
+     * {@link #run}, a few chosen ones for {@link AttributionPatch}'s verify_top), handing each, in
+     * order, its {@code metrics} and patch_score with clean_logit_diff and corrupt_logit_diff as
+     * baselines; returns those baselines. Only the layers given are cached.
      */
     Map<String, Double> patch(HookedTransformer model, PreparedExample example, List<String> metrics,
                               Map<Integer, List<PatchBatches.Job>> jobs, PatchedRun out) {
