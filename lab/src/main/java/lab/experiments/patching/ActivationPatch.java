@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import lab.experiments.patching.CleanCorruptRuns.Run;
 import lab.experiments.metrics.AnswerMetrics;
+import lab.experiments.metrics.AnswerReading;
 import lab.experiments.metrics.PatchScore;
 import lab.runtime.HookedTransformer;
 import lab.runtime.ModelConfig;
@@ -227,9 +228,41 @@ public final class ActivationPatch implements Experiment {
     @Override
     public void run(HookedTransformer model, PreparedExample example, List<String> metrics, ResultSink sink) {
         ModelConfig config = model.config();
-        List<Integer> patchedLayers = patchedLayers(config);
+        Map<Integer, List<PatchBatches.Job>> jobs = new LinkedHashMap<>();
+        for (int layer : patchedLayers(config)) {
+            List<PatchBatches.Job> inLayer = new ArrayList<>();
+            for (PatchDirection d : directions) {
+                sites(layer, example.clean().length, config.nHeads()).forEach(s -> inLayer.add(new PatchBatches.Job(d, s)));
+            }
+            jobs.put(layer, inLayer);
+        }
+        Map<PatchSite, double[]> scores = new LinkedHashMap<>();
+        Map<String, Double> baselines = patch(model, example, metrics, jobs, (job, values, b, reading) -> {
+            scores.computeIfAbsent(job.site(), k -> new double[directions.size()])[directions.indexOf(job.direction())] =
+                    values.get(PatchScore.NAME);
+            sink.accept(condition(job.direction().label(), job.site()), values, b, reading);
+        });
+        if (directions.size() == 2) {
+            reportAsymmetry(scores, metrics, baselines, sink);
+        }
+    }
+
+    /** One patched run's outcome: its metrics and patch_score, the unpatched runs' baselines, and its reading. */
+    @FunctionalInterface
+    interface PatchedRun {
+        void accept(PatchBatches.Job job, Map<String, Double> values, Map<String, Double> baselines, AnswerReading reading);
+    }
+
+    /**
+     * Runs the given patches of one example exactly (layer to its jobs: every site of every layer for
+     * {@link #run}, a few chosen ones for {@link AttributionPatch}'s verify_top), handing each, in
+     * order, its {@code metrics} and patch_score with clean_logit_diff and corrupt_logit_diff as
+     * baselines; returns those baselines. Only the layers given are cached.
+     */
+    Map<String, Double> patch(HookedTransformer model, PreparedExample example, List<String> metrics,
+                              Map<Integer, List<PatchBatches.Job>> jobs, PatchedRun out) {
         Set<String> cached = new LinkedHashSet<>();
-        for (int l : patchedLayers) {
+        for (int l : jobs.keySet()) {
             cached.add("blocks." + l + ".hook_resid_pre");
             cached.add(granularity.hook(l));
         }
@@ -245,25 +278,14 @@ public final class ActivationPatch implements Experiment {
             Map<String, Double> baselines = new LinkedHashMap<>();
             baselines.put(AnswerMetrics.CLEAN_LOGIT_DIFF, clean);
             baselines.put(PatchScore.CORRUPT_LOGIT_DIFF, corrupt);
-            Map<PatchSite, double[]> scores = new LinkedHashMap<>();
             PatchBatches batches = new PatchBatches(model, m, runs, granularity, batchSize);
-            for (int layer : patchedLayers) {
-                List<PatchBatches.Job> jobs = new ArrayList<>();
-                for (PatchDirection d : directions) {
-                    sites(layer, example.clean().length, config.nHeads()).forEach(s -> jobs.add(new PatchBatches.Job(d, s)));
-                }
-                batches.read(layer, jobs, (job, patched) -> {
-                    AnswerMetrics receiver = receivers.get(job.direction().receiver());
-                    Map<String, Double> values = new LinkedHashMap<>(receiver.values(metrics, patched));
-                    double score = job.direction().score(receiver.value(AnswerMetrics.LOGIT_DIFF, patched), clean, corrupt);
-                    values.put(PatchScore.NAME, score);
-                    scores.computeIfAbsent(job.site(), k -> new double[directions.size()])[directions.indexOf(job.direction())] = score;
-                    sink.accept(condition(job.direction().label(), job.site()), values, baselines, patched);
-                });
-            }
-            if (directions.size() == 2) {
-                reportAsymmetry(scores, metrics, baselines, sink);
-            }
+            jobs.forEach((layer, inLayer) -> batches.read(layer, inLayer, (job, patched) -> {
+                AnswerMetrics receiver = receivers.get(job.direction().receiver());
+                Map<String, Double> values = new LinkedHashMap<>(receiver.values(metrics, patched));
+                values.put(PatchScore.NAME, job.direction().score(receiver.value(AnswerMetrics.LOGIT_DIFF, patched), clean, corrupt));
+                out.accept(job, values, baselines, patched);
+            }));
+            return baselines;
         }
     }
 
@@ -284,10 +306,18 @@ public final class ActivationPatch implements Experiment {
     /** Per site, restored - broken; the other metrics have no meaning for such a row and are NaN. */
     void reportAsymmetry(Map<PatchSite, double[]> scores, List<String> metrics, Map<String, Double> baselines,
                                  ResultSink sink) {
+        reportAsymmetry(scores, metrics, site -> Map.of(), baselines, sink);
+    }
+
+    /** As {@link #reportAsymmetry(Map, List, Map, ResultSink)}, with {@code extra} values of each site's row. */
+    void reportAsymmetry(Map<PatchSite, double[]> scores, List<String> metrics,
+                         java.util.function.Function<PatchSite, Map<String, Double>> extra, Map<String, Double> baselines,
+                         ResultSink sink) {
         scores.forEach((site, byDirection) -> {
             Map<String, Double> values = new LinkedHashMap<>();
             metrics.forEach(metric -> values.put(metric, Double.NaN));
             values.put(PatchScore.NAME, PatchScore.asymmetry(byDirection[0], byDirection[1]));
+            values.putAll(extra.apply(site));
             sink.accept(condition(PatchDirection.ASYMMETRY, site), values, baselines);
         });
     }

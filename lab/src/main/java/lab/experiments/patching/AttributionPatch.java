@@ -11,9 +11,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import lab.experiments.patching.CleanCorruptRuns.Run;
 import lab.experiments.metrics.AnswerMetrics;
@@ -41,33 +46,55 @@ import lab.runtime.ModelConfig;
  * granularity) averages the gradient over {@code steps} points of the path from receiver to source
  * ({@link IntegratedGradients}): a forward of that many rows and a backward per layer and direction.
  * Parameters are activation_patch's except {@code batch_size} (nothing is batched), plus
- * {@code method} and {@code steps}.
+ * {@code method}, {@code steps} and {@code verify_top}.
+ *
+ * <p>{@code verify_top} k is Kramár et al.'s workflow of ranking by the estimate and then checking the
+ * top candidates exactly: per example and direction, the k sites with the largest |estimated change
+ * of logit_diff| are patched as {@link ActivationPatch} patches them, their rows carry the exact
+ * logit_diff and patch_score, and every row carries {@value #VERIFIED} (1 exact, 0 estimated).
  */
 public final class AttributionPatch implements Experiment {
 
     public static final String TYPE = "attribution_patch";
     /** Path points of method ig when {@code steps} is not given. */
     static final int DEFAULT_STEPS = 8;
+    /**
+     * With {@code verify_top}, a metric on every row: 1 where logit_diff and patch_score are the
+     * exact patch's, 0 where they are the estimate; on an asymmetry row, 1 when both terms are exact.
+     */
+    public static final String VERIFIED = "verified";
 
     /** The exact experiment whose conditions this one estimates. */
     private final ActivationPatch exact;
     private final AttributionMethod method;
     /** Path points for {@link AttributionMethod#IG}. */
     private final int steps;
+    /** Sites per example and direction that are patched exactly, the largest |estimated change| first; 0 for none. */
+    private final int verifyTop;
 
     /** With each granularity's default method (AtP* for head_q and head_k, else AtP). */
     public AttributionPatch(ActivationPatch exact) {
         this(exact, exact.granularity().queryOrKey() ? AttributionMethod.ATP_STAR : AttributionMethod.ATP, DEFAULT_STEPS);
     }
 
+    /** Estimates only. */
     public AttributionPatch(ActivationPatch exact, AttributionMethod method, int steps) {
+        this(exact, method, steps, 0);
+    }
+
+    /** @param verifyTop sites per example and direction to patch exactly (see {@link #VERIFIED}); 0 for none */
+    public AttributionPatch(ActivationPatch exact, AttributionMethod method, int steps, int verifyTop) {
         method.requireFits(exact.granularity());
         if (steps < 1) {
             throw new IllegalArgumentException("experiment.steps must be at least 1");
         }
+        if (verifyTop < 0) {
+            throw new IllegalArgumentException("experiment.verify_top must be at least 1 (or left out for no verification)");
+        }
         this.exact = exact;
         this.method = method;
         this.steps = steps;
+        this.verifyTop = verifyTop;
     }
 
     public static AttributionPatch fromParams(JsonNode params) {
@@ -84,7 +111,12 @@ public final class AttributionPatch implements Experiment {
         if (!steps.isMissingNode() && !(steps.isIntegralNumber() && steps.canConvertToInt())) {
             throw new IllegalArgumentException("experiment.steps is " + steps + "; use a whole number >= 1, e.g. 8");
         }
-        return new AttributionPatch(exact, method, steps.asInt(DEFAULT_STEPS));
+        JsonNode top = params.path("verify_top");
+        if (!top.isMissingNode() && !(top.isIntegralNumber() && top.canConvertToInt() && top.asInt() >= 1)) {
+            throw new IllegalArgumentException("experiment.verify_top is " + top + "; use a whole number >= 1 (the sites per"
+                    + " example and direction to patch exactly, e.g. 4), or leave it out for estimates only");
+        }
+        return new AttributionPatch(exact, method, steps.asInt(DEFAULT_STEPS), top.asInt(0));
     }
 
     @Override
@@ -109,7 +141,12 @@ public final class AttributionPatch implements Experiment {
 
     @Override
     public List<String> extraMetrics() {
-        return exact.extraMetrics();
+        if (verifyTop == 0) {
+            return exact.extraMetrics();
+        }
+        List<String> extra = new java.util.ArrayList<>(exact.extraMetrics());
+        extra.add(VERIFIED);
+        return extra;
     }
 
     @Override
@@ -159,28 +196,70 @@ public final class AttributionPatch implements Experiment {
             Map<String, Double> baselines = new LinkedHashMap<>();
             baselines.put(AnswerMetrics.CLEAN_LOGIT_DIFF, clean);
             baselines.put(PatchScore.CORRUPT_LOGIT_DIFF, corrupt);
-            Map<PatchSite, double[]> scores = new LinkedHashMap<>();
+            List<Estimate> estimates = new ArrayList<>();
             for (int layer : layers) {
                 for (PatchDirection d : directions) {
-                    int receiver = d.receiver().ordinal();
                     ToDoubleFunction<PatchSite> change = estimator(model, m, example, runs, layer, d);
                     for (PatchSite site : exact.sites(layer, length, config.nHeads())) {
-                        double estimated = runs.logitDiff(receiver) + change.applyAsDouble(site);
-                        Map<String, Double> values = new LinkedHashMap<>();
-                        for (String metric : metrics) {
-                            values.put(metric, estimated);
-                        }
-                        double score = d.score(estimated, clean, corrupt);
-                        values.put(PatchScore.NAME, score);
-                        scores.computeIfAbsent(site, k -> new double[directions.size()])[directions.indexOf(d)] = score;
-                        sink.accept(exact.condition(d.label(), site), values, baselines);
+                        estimates.add(new Estimate(new PatchBatches.Job(d, site), runs.logitDiff(d.receiver().ordinal()),
+                                change.applyAsDouble(site)));
                     }
                 }
             }
+            Map<PatchBatches.Job, Map<String, Double>> verified = verify(model, example, estimates);
+            Map<PatchSite, double[]> scores = new LinkedHashMap<>();
+            Map<PatchSite, Integer> verifiedDirections = new LinkedHashMap<>();
+            for (Estimate e : estimates) {
+                PatchDirection d = e.job().direction();
+                Map<String, Double> patched = verified.get(e.job());
+                double logitDiff = patched != null ? patched.get(AnswerMetrics.LOGIT_DIFF) : e.receiver() + e.change();
+                double score = patched != null ? patched.get(PatchScore.NAME) : d.score(logitDiff, clean, corrupt);
+                Map<String, Double> values = new LinkedHashMap<>();
+                for (String metric : metrics) {
+                    values.put(metric, logitDiff);
+                }
+                values.put(PatchScore.NAME, score);
+                if (verifyTop > 0) {
+                    values.put(VERIFIED, patched != null ? 1.0 : 0.0);
+                    verifiedDirections.merge(e.job().site(), patched != null ? 1 : 0, Integer::sum);
+                }
+                scores.computeIfAbsent(e.job().site(), k -> new double[directions.size()])[directions.indexOf(d)] = score;
+                sink.accept(exact.condition(d.label(), e.job().site()), values, baselines);
+            }
             if (directions.size() == 2) {
-                exact.reportAsymmetry(scores, metrics, baselines, sink);
+                // from the values as reported, exact where verified; verified when both of its terms are
+                exact.reportAsymmetry(scores, metrics, site -> verifyTop == 0 ? Map.of()
+                        : Map.of(VERIFIED, verifiedDirections.get(site) == 2 ? 1.0 : 0.0), baselines, sink);
             }
         }
+    }
+
+    /** One site's estimate in one direction: the receiver's logit_diff and the estimated change of it. */
+    private record Estimate(PatchBatches.Job job, double receiver, double change) {
+    }
+
+    /**
+     * Patches exactly, as activation_patch does, the verify_top estimates of each direction with the
+     * largest |change| (ties: the earlier site), and returns their logit_diff and patch_score by job.
+     */
+    private Map<PatchBatches.Job, Map<String, Double>> verify(HookedTransformer model, PreparedExample example,
+                                                            List<Estimate> estimates) {
+        Map<PatchBatches.Job, Map<String, Double>> verified = new LinkedHashMap<>();
+        if (verifyTop == 0) {
+            return verified;
+        }
+        Set<PatchBatches.Job> chosen = new HashSet<>();
+        for (PatchDirection d : exact.directions()) {
+            estimates.stream().filter(e -> e.job().direction() == d)
+                    .sorted(Comparator.comparingDouble((Estimate e) -> -Math.abs(e.change())))
+                    .limit(verifyTop).forEach(e -> chosen.add(e.job()));
+        }
+        Map<Integer, List<PatchBatches.Job>> byLayer = new TreeMap<>();
+        estimates.stream().map(Estimate::job).filter(chosen::contains)
+                .forEach(job -> byLayer.computeIfAbsent(job.site().layer(), k -> new ArrayList<>()).add(job));
+        exact.patch(model, example, List.of(AnswerMetrics.LOGIT_DIFF), byLayer,
+                (job, values, baselines, reading) -> verified.put(job, values));
+        return verified;
     }
 
     /** Each site's first-order change of logit_diff in one layer and direction, by the configured method. */
