@@ -1,6 +1,7 @@
 package lab.experiments;
 
 import java.util.List;
+import java.util.Map;
 import lab.experiments.metrics.AnswerMetrics;
 import lab.runtime.HookedTransformer;
 import lab.runtime.ModelConfig;
@@ -45,6 +46,15 @@ public interface Experiment {
      */
     default boolean reportsAnswerReadings() {
         return false;
+    }
+
+    /**
+     * Whether a condition's intervened run is one that should answer the example's target, so its
+     * calibration says how well calibrated the model is; false where the intervened run is another
+     * prompt by design (activation patching into the corrupt prompt: confidently wrong on purpose).
+     */
+    default boolean answersTheTarget(Map<String, Object> condition) {
+        return true;
     }
 
     /** Fails with a clear message if the parameters do not fit this model (e.g. a head that does not exist). */

@@ -24,9 +24,7 @@ public interface RunInputs {
     /**
      * Every clean prompt of the run's corpus file, whatever its split and subset, as token ids
      * tokenized as the run's examples are: for statistics over the corpus (e.g. causal tracing's
-     * embedding scale). Inputs that hold no corpus file (a test's stand-in) refuse.
+     * embedding scale).
      */
-    default List<long[]> corpusPrompts() {
-        throw new UnsupportedOperationException("these run inputs hold no corpus file to read prompts from");
-    }
+    List<long[]> corpusPrompts();
 }

@@ -142,6 +142,12 @@ public final class ActivationPatch implements Experiment {
         return true;
     }
 
+    /** Clean into corrupt, the intervened run is the corrupt prompt, read against the clean target. */
+    @Override
+    public boolean answersTheTarget(Map<String, Object> condition) {
+        return !PatchDirection.CLEAN_TO_CORRUPT.label().equals(condition.get("direction"));
+    }
+
     @Override
     public boolean scoresAnswerSpans() {
         return true;

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 import lab.experiments.patching.CleanCorruptRuns.Run;
 import lab.experiments.metrics.AnswerMetrics;
 import lab.experiments.metrics.PatchScore;
@@ -144,7 +145,7 @@ public final class AttributionPatch implements Experiment {
         if (verifyTop == 0) {
             return exact.extraMetrics();
         }
-        List<String> extra = new java.util.ArrayList<>(exact.extraMetrics());
+        List<String> extra = new ArrayList<>(exact.extraMetrics());
         extra.add(VERIFIED);
         return extra;
     }
@@ -183,7 +184,7 @@ public final class AttributionPatch implements Experiment {
         List<Integer> layers = exact.patchedLayers(config);
         boolean star = method == AttributionMethod.ATP_STAR;
         List<String> hooks = layers.stream().flatMap(l -> star ? QueryKeyAttribution.hooks(config, l).stream()
-                : java.util.stream.Stream.of(granularity.hook(l))).toList();
+                : Stream.of(granularity.hook(l))).toList();
         int length = example.clean().length;
         try (NDManager m = NDManager.newBaseManager(model.device())) {
             // both prompts as the two rows of one forward (row = Run's ordinal), one backward for every receiving row
@@ -270,17 +271,19 @@ public final class AttributionPatch implements Experiment {
         int source = d.source().ordinal();
         int length = example.clean().length;
         int heads = model.config().nHeads();
-        double[] perCell = switch (method) {
-            case ATP_STAR -> null;
-            case IG -> IntegratedGradients.terms(model, m, d.receiver() == Run.CLEAN ? example.clean() : example.corrupt(),
-                    hook, runs.activation(hook, receiver), runs.activation(hook, source), example.target(), example.foil(), steps);
-            case ATP -> terms(runs, hook, source, receiver);
-        };
-        if (perCell == null) {
-            return QueryKeyAttribution.of(runs, model.config(), layer, exact.granularity() == PatchGranularity.HEAD_K,
+        return switch (method) {
+            case ATP_STAR -> QueryKeyAttribution.of(runs, model.config(), layer, exact.granularity() == PatchGranularity.HEAD_K,
                     source, receiver)::estimate;
-        }
-        return site -> estimate(perCell, site, length, heads);
+            case IG -> perCell(IntegratedGradients.terms(model, m, d.receiver() == Run.CLEAN ? example.clean() : example.corrupt(),
+                    hook, runs.activation(hook, receiver), runs.activation(hook, source), example.target(), example.foil(), steps),
+                    length, heads);
+            case ATP -> perCell(terms(runs, hook, source, receiver), length, heads);
+        };
+    }
+
+    /** A site's change as the sum of its cells' terms (see {@link #terms}). */
+    private static ToDoubleFunction<PatchSite> perCell(double[] terms, int length, int heads) {
+        return site -> estimate(terms, site, length, heads);
     }
 
     /**

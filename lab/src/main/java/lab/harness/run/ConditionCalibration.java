@@ -14,7 +14,6 @@ import java.util.Set;
 import lab.experiments.CleanAnswerLogits.Reading;
 import lab.experiments.Experiment;
 import lab.experiments.PreparedExample;
-import lab.experiments.patching.PatchDirection;
 import lab.experiments.metrics.AnswerReading;
 import lab.runtime.HookedTransformer;
 import lab.viz.ReliabilityDiagram;
@@ -35,16 +34,13 @@ final class ConditionCalibration {
     static final int LISTED = 10;
 
     /** One condition's calibration, and how far its ECE before scaling moved from the clean run's. */
-    record Entry(Map<String, Object> condition, CalibrationFit fit, double eceChange) {
-
-        /**
-         * Whether the intervened run is the corrupt prompt (activation patching clean into corrupt):
-         * scored against the clean target like every reading, it is confidently wrong by design, which
-         * says nothing about how calibrated the model is, so it is kept but not ranked.
-         */
-        boolean onCorruptPrompt() {
-            return PatchDirection.CLEAN_TO_CORRUPT.label().equals(condition.get("direction"));
-        }
+    /**
+     * @param onCorruptPrompt the intervened run is not one that should answer the target
+     *     ({@link Experiment#answersTheTarget}, e.g. activation patching clean into corrupt): scored
+     *     against the clean target like every reading, it is confidently wrong by design, which says
+     *     nothing about how calibrated the model is, so it is kept but not ranked
+     */
+    record Entry(Map<String, Object> condition, CalibrationFit fit, double eceChange, boolean onCorruptPrompt) {
     }
 
     /** What calibration.json says of a condition whose intervened run is the corrupt prompt. */
@@ -176,7 +172,8 @@ final class ConditionCalibration {
             if (evaluated != null) {
                 CalibrationFit fit = CalibrationFit.of(fitted.getValue().stream().map(Kept::widened).toList(),
                         evaluated.stream().map(Kept::widened).toList());
-                entries.add(new Entry(fitted.getKey(), fit, fit.before().ece() - clean.before().ece()));
+                entries.add(new Entry(fitted.getKey(), fit, fit.before().ece() - clean.before().ece(),
+                        !experiment.answersTheTarget(fitted.getKey())));
             }
         }
         return entries;

@@ -53,6 +53,11 @@ class MeanAblationTest {
             public FinishedRun finishedRun(String directory) {
                 throw new IllegalArgumentException("no runs here");
             }
+
+            @Override
+            public List<long[]> corpusPrompts() {
+                throw new IllegalArgumentException("no corpus file here");
+            }
         };
     }
 
