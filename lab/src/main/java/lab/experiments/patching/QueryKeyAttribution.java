@@ -28,7 +28,11 @@ final class QueryKeyAttribution {
     private final double[][][] scores;
     /** Scores with the source's queries (query patch) or keys (key patch) against the receiver's others. */
     private final double[][][] crossed;
-    /** The receiver's pattern, softmax of {@link #scores}. */
+    /**
+     * The receiver's pattern, softmax of {@link #scores}: recomputed in double from the same q and k
+     * as the patched rows rather than read from the cached float32 hook_pattern, so that the
+     * difference A' - A is not dominated by the cache's rounding where a patch barely moves a row.
+     */
     private final double[][][] pattern;
     /** d logit_diff / d pattern on the receiving run [head][query][key]. */
     private final double[][][] gradient;
