@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lab.harness.compare.RankAgreement;
 import lab.harness.compare.RunComparison;
 import lab.harness.results.ParquetResultsReader;
 import lab.harness.results.ResultsTable;
@@ -46,11 +47,31 @@ final class CompareCommand implements Runnable {
             + " only the seeds they flushed.")
     boolean allowUnfinished;
 
+    @Option(names = "--rank", paramLabel = "METRIC", description = "Instead of the paired tests: how well A ranks B's"
+            + " conditions by this metric (Spearman over condition means, per example, over every cell), e.g. an"
+            + " attribution_patch estimate against the exact activation_patch run.")
+    String rankMetric;
+
+    @Option(names = "--where", paramLabel = "COLUMN=VALUE", description = "With --rank: only rows with this condition value,"
+            + " e.g. --where direction=clean_to_corrupt (repeatable).")
+    Map<String, String> where = new LinkedHashMap<>();
+
+    @Option(names = "--zero-below", defaultValue = "1e-6", description = "With --rank: values below this in magnitude count"
+            + " as 0 in both runs (float32 noise of patches that change nothing; default: ${DEFAULT-VALUE}; 0 ranks raw values).")
+    double zeroBelow;
+
     @Override
     public void run() {
         if (!allowUnfinished) {
             requireFinished(runA);
             requireFinished(runB);
+        }
+        if (rankMetric != null) {
+            printRanks(RankAgreement.of(read(runA), read(runB), rankMetric, where, zeroBelow));
+            return;
+        }
+        if (!where.isEmpty()) {
+            throw new IllegalArgumentException("--where applies to --rank only; to compare one condition use --per-condition");
         }
         RunComparison.Result result = RunComparison.compare(read(runA), read(runB), resamples, seed);
         List<RunComparison.Line> lines = new ArrayList<>();
@@ -88,6 +109,31 @@ final class CompareCommand implements Runnable {
         if (result.unpairedA() + result.unpairedB() > 0) {
             System.out.printf("unpaired rows: %d in A, %d in B (conditions, examples or seeds only one run has)%n",
                     result.unpairedA(), result.unpairedB());
+        }
+    }
+
+    private void printRanks(RankAgreement.Result r) {
+        if (json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("run_a", runA.toString());
+            out.put("run_b", runB.toString());
+            out.put("rank", r);
+            System.out.println(Json.pretty(out));
+            return;
+        }
+        System.out.printf("A = %s%nB = %s%n", runA, runB);
+        System.out.printf("%s%s, |value| < %g counted as 0:%n", r.metric(), r.where().isEmpty() ? "" : " where " + r.where(),
+                r.zeroBelow());
+        System.out.printf("  over condition means: %d conditions, Spearman %.4f, Pearson %.4f%n", r.overConditions().n(),
+                r.overConditions().spearman(), r.overConditions().pearson());
+        RankAgreement.PerExample e = r.perExample();
+        System.out.printf("  per example: %d (example, seed) groups, Spearman mean %.4f, median %.4f, lowest %.4f (%s)%s%n",
+                e.examples(), e.mean(), e.median(), e.min(), e.worstExample(),
+                e.constant() == 0 ? "" : "; " + e.constant() + " constant in a run, left out");
+        System.out.printf("  over cells: %d, Spearman %.4f, Pearson %.4f%n", r.overCells().n(), r.overCells().spearman(),
+                r.overCells().pearson());
+        if (r.unpairedA() + r.unpairedB() > 0) {
+            System.out.printf("unpaired rows: %d in A, %d in B%n", r.unpairedA(), r.unpairedB());
         }
     }
 

@@ -119,6 +119,19 @@ class TrainBenchCompareCliTest {
         CliTest.Outcome notARun = CliTest.harness("compare", a.toString(), tmp.toString());
         assertEquals(2, notARun.code());
         assertTrue(notARun.err().contains("no results.parquet"), notARun.err());
+
+        // --rank: a run ranks its own two conditions perfectly
+        CliTest.Outcome rank = CliTest.harness("compare", a.toString(), a.toString(), "--rank", "logit_diff", "--json");
+        assertEquals(0, rank.code(), rank.err());
+        JsonNode conditions = JSON.readTree(rank.out()).at("/rank/overConditions");
+        assertEquals(2, conditions.get("n").asInt(), rank.out());
+        assertEquals(1.0, conditions.get("spearman").asDouble(), 1e-12, rank.out());
+        CliTest.Outcome oneLayer = CliTest.harness("compare", a.toString(), b.toString(), "--rank", "logit_diff", "--where", "layer=0");
+        assertEquals(2, oneLayer.code());
+        assertTrue(oneLayer.err().contains("fewer than two conditions"), oneLayer.err());
+        CliTest.Outcome whereAlone = CliTest.harness("compare", a.toString(), b.toString(), "--where", "layer=0");
+        assertEquals(2, whereAlone.code());
+        assertTrue(whereAlone.err().contains("--where applies to --rank only"), whereAlone.err());
     }
 
     private JsonNode compare(Path a, Path b) throws Exception {

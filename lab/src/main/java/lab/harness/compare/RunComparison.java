@@ -1,9 +1,7 @@
 package lab.harness.compare;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import lab.harness.results.ResultRow;
 import lab.harness.results.ResultsTable;
 import lab.harness.stats.McNemarTest;
@@ -40,38 +38,14 @@ public final class RunComparison {
             throw new IllegalArgumentException("the two runs share no metric columns: " + a.schema().summarisedNames()
                     + " vs " + b.schema().summarisedNames());
         }
-        List<String> conditions = a.schema().conditionNames();
-        if (!conditions.equals(b.schema().conditionNames())) {
-            throw new IllegalArgumentException("the runs have different condition columns (" + conditions + " vs "
-                    + b.schema().conditionNames() + "): they are not runs of one experiment type");
-        }
-        Map<String, ResultRow> rowsOfB = new LinkedHashMap<>();
-        for (ResultRow row : b.rows()) {
-            rowsOfB.put(key(row, conditions), row);
-        }
-        Map<String, List<ResultRow[]>> pairsByCondition = new LinkedHashMap<>();
-        int unpairedA = 0;
-        for (ResultRow row : a.rows()) {
-            ResultRow partner = rowsOfB.remove(key(row, conditions));
-            if (partner == null) {
-                unpairedA++;
-            } else {
-                pairsByCondition.computeIfAbsent(conditionLabel(row, conditions), k -> new ArrayList<>())
-                        .add(new ResultRow[] {row, partner});
-            }
-        }
-        if (pairsByCondition.isEmpty()) {
-            throw new IllegalArgumentException("no row of the first run has a partner (same condition, example_id and seed)"
-                    + " in the second; compare runs of one corpus, subset and seeds");
-        }
+        RowPairs pairs = RowPairs.of(a, b);
         List<Line> lines = new ArrayList<>();
-        List<ResultRow[]> all = new ArrayList<>();
-        pairsByCondition.values().forEach(all::addAll);
+        List<ResultRow[]> all = pairs.all();
         for (String metric : metrics) {
             lines.add(line(ALL_CONDITIONS, metric, all, resamples, seed));
-            pairsByCondition.forEach((condition, pairs) -> lines.add(line(condition, metric, pairs, resamples, seed)));
+            pairs.byCondition().forEach((condition, rows) -> lines.add(line(condition, metric, rows, resamples, seed)));
         }
-        return new Result(lines, unpairedA, rowsOfB.size());
+        return new Result(lines, pairs.unpairedA(), pairs.unpairedB());
     }
 
     private static Line line(String condition, String metric, List<ResultRow[]> pairs, int resamples, long seed) {
@@ -106,17 +80,5 @@ public final class RunComparison {
             s += d;
         }
         return s / v.length;
-    }
-
-    private static String key(ResultRow row, List<String> conditions) {
-        return conditionLabel(row, conditions) + "|" + row.exampleId() + "|" + row.seed();
-    }
-
-    private static String conditionLabel(ResultRow row, List<String> conditions) {
-        StringBuilder s = new StringBuilder();
-        for (String c : conditions) {
-            s.append(s.length() == 0 ? "" : " ").append(c).append('=').append(row.get(c));
-        }
-        return s.toString();
     }
 }
