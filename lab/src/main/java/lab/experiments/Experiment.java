@@ -1,5 +1,6 @@
 package lab.experiments;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import lab.experiments.metrics.AnswerMetrics;
@@ -82,6 +83,15 @@ public interface Experiment {
      * clear message if those inputs do not fit. Nothing by default.
      */
     default void prepare(HookedTransformer model, RunInputs inputs) {
+    }
+
+    /**
+     * Files or folders the experiment reads itself, named by its parameters (an SAE's folder), besides
+     * the model, the corpus and what {@link RunInputs} supplies: the harness records their SHA-256
+     * (every file of a folder) with the run, and will not resume a run once one of them changed.
+     */
+    default List<Path> inputFiles() {
+        return List.of();
     }
 
     /**

@@ -141,6 +141,11 @@ public final class SaeToggle implements Experiment {
     }
 
     @Override
+    public List<Path> inputFiles() {
+        return List.of(saeDir);
+    }
+
+    @Override
     public void prepare(HookedTransformer model, lab.experiments.RunInputs inputs) {
         chooseFeatures(model, inputs.examples());
     }

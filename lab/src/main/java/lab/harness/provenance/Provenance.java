@@ -83,7 +83,7 @@ public record Provenance(String createdAt, String configSha256, String command, 
     }
 
     /** A path relative to the project root when it is inside it, else absolute. */
-    private static String shown(Path base, Path path) {
+    static String shown(Path base, Path path) {
         Path absolute = path.toAbsolutePath().normalize();
         return absolute.startsWith(base) ? base.relativize(absolute).toString() : absolute.toString();
     }

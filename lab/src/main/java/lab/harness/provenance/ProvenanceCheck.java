@@ -13,7 +13,7 @@ import lab.harness.config.RunConfig;
 
 /**
  * Whether a run's inputs are still what its {@code provenance.json} recorded: the resolved
- * config, the corpus, the split and every model file, by SHA-256. A resume continues a run only
+ * config, the corpus, the split, every model file and the experiment's own input files, by SHA-256. A resume continues a run only
  * when they all are, so that its rows come from the same inputs as the rows it keeps.
  */
 public final class ProvenanceCheck {
@@ -57,6 +57,10 @@ public final class ProvenanceCheck {
                 }
             }
             changed.add("the weights in " + config.model().path() + ": " + String.join(", ", files));
+        }
+        List<String> inputs = InputFiles.changed(recorded, config.baseDir());
+        if (!inputs.isEmpty()) {
+            changed.add("the experiment's input files: " + String.join(", ", inputs));
         }
         if (!changed.isEmpty()) {
             throw new IllegalArgumentException("cannot resume " + runDir + ": " + String.join("; ", changed)

@@ -15,6 +15,7 @@ import lab.experiments.Prompt;
 import lab.experiments.RunInputs;
 import lab.harness.config.RunConfig;
 import lab.harness.rundir.FinishedRunReader;
+import lab.harness.rundir.FinishedRuns;
 import lab.runtime.HookedTransformer;
 
 /**
@@ -27,6 +28,7 @@ final class ConfigRunInputs implements RunInputs {
     private final RunConfig config;
     private final HookedTransformer model;
     private final List<PreparedExample> examples;
+    private final List<Path> filesRead = new ArrayList<>();
 
     ConfigRunInputs(RunConfig config, HookedTransformer model, List<PreparedExample> examples) {
         this.config = config;
@@ -61,6 +63,7 @@ final class ConfigRunInputs implements RunInputs {
         }
         Path file = config.baseDir().resolve(spec).normalize();
         if (Files.isRegularFile(file)) {
+            filesRead.add(file);
             return prepare(Corpus.read(file), file, config, model);
         }
         String asSubset = split.isPresent() ? "not a subset of " + split.get() + " (" + String.join(", ", subsets) + ")"
@@ -79,6 +82,15 @@ final class ConfigRunInputs implements RunInputs {
 
     @Override
     public FinishedRun finishedRun(String directory) {
-        return FinishedRunReader.read(config.baseDir().resolve(directory).normalize());
+        Path dir = config.baseDir().resolve(directory).normalize();
+        FinishedRun run = FinishedRunReader.read(dir);
+        filesRead.add(dir.resolve(FinishedRuns.CONFIG_FILE));
+        filesRead.add(dir.resolve(FinishedRunReader.SUMMARY_FILE));
+        return run;
+    }
+
+    /** The corpus files and finished runs handed out so far: inputs of this run for its provenance. */
+    List<Path> filesRead() {
+        return List.copyOf(filesRead);
     }
 }

@@ -16,6 +16,7 @@ import lab.experiments.Experiments;
 import lab.experiments.PreparedExample;
 import lab.harness.config.RunConfig;
 import lab.harness.config.RunConfigLoader;
+import lab.harness.provenance.InputFiles;
 import lab.harness.results.ResultRow;
 import lab.harness.results.ResultsRecorder;
 import lab.harness.results.SeedLevelSummarizer;
@@ -141,8 +142,12 @@ public final class ExperimentRunner {
             experiment.check(examples);
             log.info("model %s (%d layers x %d heads) on %s; %d examples", config.model().path(), m.config().nLayers(),
                     m.config().nHeads(), m.device(), examples.size());
+            ConfigRunInputs inputs = new ConfigRunInputs(config, m, examples);
             try (var p = session.phase("prepare_experiment")) {
-                experiment.prepare(m, new ConfigRunInputs(config, m, examples));
+                experiment.prepare(m, inputs);
+                List<Path> read = new ArrayList<>(experiment.inputFiles());
+                read.addAll(inputs.filesRead());
+                InputFiles.record(dir, config.baseDir(), read);
             }
             List<AttentionPatterns> patterns;
             try (var p = session.phase("patterns")) {

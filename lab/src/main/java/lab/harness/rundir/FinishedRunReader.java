@@ -18,6 +18,9 @@ import lab.experiments.FinishedRun;
  */
 public final class FinishedRunReader {
 
+    /** The file a finished run's per-condition means are read from. */
+    public static final String SUMMARY_FILE = "summary.json";
+
     private FinishedRunReader() {
     }
 
@@ -36,7 +39,7 @@ public final class FinishedRunReader {
                     + " finished run (or re-run it)");
         }
         JsonNode config = readJson(dir.resolve(FinishedRuns.CONFIG_FILE));
-        JsonNode summary = readJson(dir.resolve("summary.json"));
+        JsonNode summary = readJson(dir.resolve(SUMMARY_FILE));
         List<FinishedRun.ConditionMean> means = new ArrayList<>();
         for (JsonNode row : summary.path("rows")) {
             Map<String, Object> condition = RunStatusFile.MAPPER.convertValue(row.path("condition"),

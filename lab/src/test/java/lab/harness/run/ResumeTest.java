@@ -84,4 +84,30 @@ class ResumeTest {
         assertEquals(8, provenance.get("resumed").get(0).get("from_rows").asInt());
         assertEquals(1, provenance.get("resumed").get(0).get("from_seeds").asInt());
     }
+
+    @Test
+    void aReferenceCorpusIsRecordedAsAnInputAndItsChangeRefusesTheResume() throws Exception {
+        String item = "{\"id\": \"%s\", \"clean\": \"When Mary and John went to the %s, John gave a drink to\", \"corrupt\":"
+                + " \"When Mary and John went to the %s, Mary gave a drink to\", \"target\": \" Mary\", \"foil\": \" John\", \"group\": \"g\"}\n";
+        Path corpus = Files.writeString(tmp.resolve("c.jsonl"), String.format(item, "a", "store", "store"));
+        Path reference = Files.writeString(tmp.resolve("ref.jsonl"), String.format(item, "r", "house", "house"));
+        Path config = tmp.resolve("run.json");
+        Files.writeString(config, "{\"name\": \"m\", \"model\": {\"path\": \"" + Fixtures.dir("gpt2-tiny").toAbsolutePath()
+                + "\", \"device\": \"cpu\", \"prepend_bos\": false}, \"data\": {\"corpus\": \"" + corpus + "\"},"
+                + " \"experiment\": {\"type\": \"heads_zero\", \"scales\": [0.0], \"heads\": [[0, 1]], \"ablation\": \"mean\", \"reference\": \"" + reference + "\", \"mean_over\": \"positions\"},"
+                + " \"metrics\": [\"kl\"], \"seeds\": [0, 1], \"output\": {\"root\": \"" + tmp.resolve("runs") + "\", \"mlflow\": false}}");
+        ExperimentRunner runner = new ExperimentRunner(Clock.systemUTC());
+        Path dir = runner.run(RunConfigLoader.inWorkingDirectory().load(config, List.of())).directory();
+        var inputs = new ObjectMapper().readTree(dir.resolve("provenance.json").toFile()).get("input_files");
+        assertEquals(1, inputs.size(), String.valueOf(inputs));
+        // recorded by the path the run read it from (outside the project root: absolute), as a resume will read it
+        assertEquals(reference.toString(), inputs.get(0).get("path").asText());
+
+        ObjectNode status = (ObjectNode) new ObjectMapper().readTree(dir.resolve("status.json").toFile());
+        status.put("status", "KILLED").put("seeds_done", 1).put("rows_flushed", 1);
+        Files.writeString(dir.resolve("status.json"), status.toString());
+        Files.writeString(reference, String.format(item, "r", "garden", "garden"));
+        var e = assertThrows(IllegalArgumentException.class, () -> runner.resume(dir));
+        assertTrue(e.getMessage().contains("the experiment's input files: " + reference + " (changed) since the run started"), e.getMessage());
+    }
 }
