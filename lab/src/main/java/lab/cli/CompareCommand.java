@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lab.harness.compare.ComparisonReport;
 import lab.harness.compare.RankAgreement;
 import lab.harness.compare.RunComparison;
 import lab.harness.results.ParquetResultsReader;
 import lab.harness.results.ResultsTable;
 import lab.harness.rundir.RunLiveness;
+import lab.viz.HtmlReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,20 +62,29 @@ final class CompareCommand implements Runnable {
             + " as 0 in both runs (float32 noise of patches that change nothing; default: ${DEFAULT-VALUE}; 0 ranks raw values).")
     double zeroBelow;
 
+    @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a page with every map the runs share:"
+            + " A and B side by side on one colour scale, and A - B (self-contained HTML, like a run's report.html).")
+    Path report;
+
     @Override
     public void run() {
         if (!allowUnfinished) {
             requireFinished(runA);
             requireFinished(runB);
         }
+        ResultsTable a = read(runA);
+        ResultsTable b = read(runB);
         if (rankMetric != null) {
-            printRanks(RankAgreement.of(read(runA), read(runB), rankMetric, where, zeroBelow));
+            RankAgreement.Result rank = RankAgreement.of(a, b, rankMetric, where, zeroBelow);
+            Map<String, String> facts = rankFacts(rank);
+            printRanks(rank, facts);
+            writeReport(a, b, List.of(rankMetric), facts);
             return;
         }
         if (!where.isEmpty()) {
             throw new IllegalArgumentException("--where applies to --rank only; to compare one condition use --per-condition");
         }
-        RunComparison.Result result = RunComparison.compare(read(runA), read(runB), resamples, seed);
+        RunComparison.Result result = RunComparison.compare(a, b, resamples, seed);
         List<RunComparison.Line> lines = new ArrayList<>();
         for (RunComparison.Line line : result.lines()) {
             if ((metric == null || line.metric().equals(metric))
@@ -84,6 +95,7 @@ final class CompareCommand implements Runnable {
         if (lines.isEmpty()) {
             throw new IllegalArgumentException("no metric '" + metric + "' in both runs");
         }
+        writeReport(a, b, lines.stream().map(RunComparison.Line::metric).distinct().toList(), pairedFacts(lines));
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("run_a", runA.toString());
@@ -112,7 +124,7 @@ final class CompareCommand implements Runnable {
         }
     }
 
-    private void printRanks(RankAgreement.Result r) {
+    private void printRanks(RankAgreement.Result r, Map<String, String> facts) {
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("run_a", runA.toString());
@@ -122,19 +134,51 @@ final class CompareCommand implements Runnable {
             return;
         }
         System.out.printf("A = %s%nB = %s%n", runA, runB);
-        System.out.printf("%s%s, |value| < %g counted as 0:%n", r.metric(), r.where().isEmpty() ? "" : " where " + r.where(),
-                r.zeroBelow());
-        System.out.printf("  over condition means: %d conditions, Spearman %.4f, Pearson %.4f%n", r.overConditions().n(),
-                r.overConditions().spearman(), r.overConditions().pearson());
+        facts.forEach((k, v) -> System.out.printf("%s: %s%n", k, v));
+    }
+
+    /** The rank agreement as header lines, for the terminal and the report alike. */
+    private static Map<String, String> rankFacts(RankAgreement.Result r) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("ranked by", r.metric() + (r.where().isEmpty() ? "" : " where " + r.where())
+                + String.format(", |value| < %g counted as 0", r.zeroBelow()));
+        facts.put("over condition means", String.format("%d conditions, Spearman %.4f, Pearson %.4f", r.overConditions().n(),
+                r.overConditions().spearman(), r.overConditions().pearson()));
         RankAgreement.PerExample e = r.perExample();
-        System.out.printf("  per example: %d (example, seed) groups, Spearman mean %.4f, median %.4f, lowest %.4f (%s)%s%n",
+        facts.put("per example", String.format("%d (example, seed) groups, Spearman mean %.4f, median %.4f, lowest %.4f (%s)%s",
                 e.examples(), e.mean(), e.median(), e.min(), e.worstExample(),
-                e.constant() == 0 ? "" : "; " + e.constant() + " constant in a run, left out");
-        System.out.printf("  over cells: %d, Spearman %.4f, Pearson %.4f%n", r.overCells().n(), r.overCells().spearman(),
-                r.overCells().pearson());
+                e.constant() == 0 ? "" : "; " + e.constant() + " constant in a run, left out"));
+        facts.put("over cells", String.format("%d, Spearman %.4f, Pearson %.4f", r.overCells().n(), r.overCells().spearman(),
+                r.overCells().pearson()));
         if (r.unpairedA() + r.unpairedB() > 0) {
-            System.out.printf("unpaired rows: %d in A, %d in B%n", r.unpairedA(), r.unpairedB());
+            facts.put("unpaired rows", r.unpairedA() + " in A, " + r.unpairedB() + " in B");
         }
+        return facts;
+    }
+
+    /** The paired differences over all conditions as header lines of the report. */
+    private static Map<String, String> pairedFacts(List<RunComparison.Line> lines) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        for (RunComparison.Line l : lines) {
+            if (l.condition().equals(RunComparison.ALL_CONDITIONS) && l.pairs() > 0) {
+                facts.put(l.metric(), String.format("%d pairs, mean A %.4f, mean B %.4f, A - B %.4f [%.4f, %.4f], perm. p %.4f",
+                        l.pairs(), l.meanA(), l.meanB(), l.bootstrap().meanDifference(), l.bootstrap().low(), l.bootstrap().high(),
+                        l.permutation().pValue()));
+            }
+        }
+        return facts;
+    }
+
+    private void writeReport(ResultsTable a, ResultsTable b, List<String> metrics, Map<String, String> facts) {
+        if (report == null) {
+            return;
+        }
+        try {
+            HtmlReport.write(ComparisonReport.build(runA, a, runB, b, metrics, facts), report);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write " + report + ": " + e.getMessage(), e);
+        }
+        System.err.println("report: " + report);
     }
 
     /** A run directory with a status.json must be FINISHED: a STALE or KILLED run holds only some of its seeds. */

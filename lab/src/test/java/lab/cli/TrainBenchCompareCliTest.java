@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -129,9 +130,40 @@ class TrainBenchCompareCliTest {
         CliTest.Outcome oneLayer = CliTest.harness("compare", a.toString(), b.toString(), "--rank", "logit_diff", "--where", "layer=0");
         assertEquals(2, oneLayer.code());
         assertTrue(oneLayer.err().contains("fewer than two conditions"), oneLayer.err());
+        // --report: each shared map three times, the third A - B cell by cell
+        Path page = tmp.resolve("compare.html");
+        CliTest.Outcome reported = CliTest.harness("compare", a.toString(), b.toString(), "--resamples", "50", "--report", page.toString());
+        assertEquals(0, reported.code(), reported.err());
+        String html = Files.readString(page);
+        String title = "kl by layer x head (scale = 0.0)";
+        for (String prefix : new String[] {"A: ", "B: ", "A - B: "}) {
+            assertTrue(html.contains("<h3>" + prefix + title + "</h3>"), prefix + title + " missing");
+        }
+        List<Double> cellsA = cellValues(html, "A: " + title);
+        List<Double> cellsB = cellValues(html, "B: " + title);
+        List<Double> cellsDiff = cellValues(html, "A - B: " + title);
+        assertEquals(cellsA.size(), cellsDiff.size());
+        for (int i = 0; i < cellsDiff.size(); i++) {
+            if (!cellsA.get(i).isNaN()) {
+                assertEquals(cellsA.get(i) - cellsB.get(i), cellsDiff.get(i), 1e-9, "cell " + i);
+            }
+        }
         CliTest.Outcome whereAlone = CliTest.harness("compare", a.toString(), b.toString(), "--where", "layer=0");
         assertEquals(2, whereAlone.code());
         assertTrue(whereAlone.err().contains("--where applies to --rank only"), whereAlone.err());
+    }
+
+    /** The data-value of every cell of the figure headed {@code title}, in document order (NaN for "no value"). */
+    private static List<Double> cellValues(String html, String title) {
+        int start = html.indexOf("<h3>" + title + "</h3>");
+        String figure = html.substring(start, html.indexOf("</figure>", start));
+        List<Double> values = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<rect class=\"cell\"[^>]*data-value=\"([^\"]*)\"").matcher(figure);
+        while (m.find()) {
+            values.add(m.group(1).isEmpty() || m.group(1).equals("NaN") ? Double.NaN : Double.parseDouble(m.group(1)));
+        }
+        assertTrue(values.size() > 0, "no cells under " + title);
+        return values;
     }
 
     private JsonNode compare(Path a, Path b) throws Exception {

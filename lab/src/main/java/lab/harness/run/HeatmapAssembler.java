@@ -22,7 +22,7 @@ import lab.viz.ValueSign;
  * cell the across-seed mean. A map with no value at all (a metric that facet does not measure) is
  * left out; axis values show the experiment's labels where it gives them (e.g. a position's token).
  */
-final class HeatmapAssembler {
+public final class HeatmapAssembler {
 
     private HeatmapAssembler() {
     }
@@ -31,7 +31,7 @@ final class HeatmapAssembler {
     static final String LOGIT_DIFF_CHANGE = "logit_diff change";
 
     /** Maps with no value at all (e.g. a metric the asymmetry rows of a patching run leave NaN) are left out. */
-    static List<HeatmapData> assemble(Summary summary, List<MapAxes> maps, List<String> metrics) {
+    public static List<HeatmapData> assemble(Summary summary, List<MapAxes> maps, List<String> metrics) {
         List<SummaryRow> rows = withLogitDiffChange(summary.rows(), metrics);
         List<String> drawn = new ArrayList<>(metrics);
         if (metrics.contains(AnswerMetrics.LOGIT_DIFF)) {
