@@ -97,13 +97,7 @@ final class CompareCommand implements Runnable {
         }
         writeReport(a, b, lines.stream().map(RunComparison.Line::metric).distinct().toList(), pairedFacts(lines));
         if (json) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("run_a", runA.toString());
-            out.put("run_b", runB.toString());
-            out.put("unpaired_rows_a", result.unpairedA());
-            out.put("unpaired_rows_b", result.unpairedB());
-            out.put("lines", lines);
-            System.out.println(Json.pretty(out));
+            printJson(Map.of("unpaired_rows_a", result.unpairedA(), "unpaired_rows_b", result.unpairedB(), "lines", lines));
             return;
         }
         System.out.printf("A = %s%nB = %s%n", runA, runB);
@@ -126,15 +120,20 @@ final class CompareCommand implements Runnable {
 
     private void printRanks(RankAgreement.Result r, Map<String, String> facts) {
         if (json) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("run_a", runA.toString());
-            out.put("run_b", runB.toString());
-            out.put("rank", r);
-            System.out.println(Json.pretty(out));
+            printJson(Map.of("rank", r));
             return;
         }
         System.out.printf("A = %s%nB = %s%n", runA, runB);
         facts.forEach((k, v) -> System.out.printf("%s: %s%n", k, v));
+    }
+
+    /** One JSON object: the two runs, then {@code fields} in a fixed order. */
+    private void printJson(Map<String, Object> fields) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("run_a", runA.toString());
+        out.put("run_b", runB.toString());
+        new java.util.TreeMap<>(fields).forEach(out::put);
+        System.out.println(Json.pretty(out));
     }
 
     /** The rank agreement as header lines, for the terminal and the report alike. */
