@@ -53,8 +53,9 @@ class SaeTrainingTest {
     }
 
     static SaeTrainingOptions options(SaeArchitecture arch, String hook) {
-        return new SaeTrainingOptions(hook, arch, 32, arch == SaeArchitecture.TOPK ? 4 : 0, 1e-3, 3e-3, 5, 64, 4, 512,
-                200, 0, true, 8);
+        boolean topk = arch == SaeArchitecture.TOPK;
+        return new SaeTrainingOptions(hook, arch, 32, topk ? 4 : 0, 1e-3,
+                topk ? SaeTrainingOptions.DEFAULT_AUX_K_COEFFICIENT : 0, 0, 3e-3, 5, 64, 4, 512, 200, 0, true, 8);
     }
 
     static SaeTraining.Result train(NDManager m, SaeTrainingOptions o, long seed, List<SaeStepStats> steps) throws IOException {
