@@ -20,8 +20,11 @@ public record SaeTrainingOptions(String hook, SaeArchitecture architecture, int 
                                  int epochs, int bufferTokens, int deadFeatureWindow, int checkpointEvery,
                                  boolean excludeBos, int evalExamples) {
 
-    /** Gao et al.'s alpha (their A.2), the default for topk. SAELens 6.18's aux_loss_coefficient defaults to 1. */
-    public static final double DEFAULT_AUX_K_COEFFICIENT = 1.0 / 32;
+    /**
+     * SAELens 6.18's aux_loss_coefficient, the default for topk: our AuxK loss is in SAELens's units.
+     * Gao et al. use 1/32; on the toy model 1 left fewer features dead (README).
+     */
+    public static final double DEFAULT_AUX_K_COEFFICIENT = 1.0;
 
     public SaeTrainingOptions {
         if (architecture == SaeArchitecture.TOPK && (k < 1 || k > dSae)) {

@@ -352,7 +352,7 @@ class AuxKLossTest {
         assertEquals(0, standard.auxKCoefficient());
         SaeTrainingOptions topk = SaeTrainingOptions.fromParams(json.readTree(
                 "{\"hook\": \"blocks.0.hook_resid_pre\", \"architecture\": \"topk\", \"k\": 4}"));
-        assertEquals(1.0 / 32, topk.auxKCoefficient());
+        assertEquals(1.0, topk.auxKCoefficient(), "SAELens's aux_loss_coefficient");
         assertEquals(32, topk.kAux(64), "k_aux defaults to d_in / 2");
         SaeTrainingOptions set = SaeTrainingOptions.fromParams(json.readTree(
                 "{\"hook\": \"blocks.0.hook_resid_pre\", \"k\": 4, \"aux_k_coefficient\": 0, \"aux_k\": 5}"));
