@@ -18,8 +18,10 @@ import lab.training.LearningRate;
  * squared error summed over dimensions (mean over tokens), plus for standard SAEs
  * {@code l1_coefficient * sum_j f_j |W_dec row j|} (the L1 weighted by decoder row norms, so
  * shrinking the decoder cannot buy sparsity); topk SAEs have no penalty and train with
- * rescale_acts_by_decoder_norm (folded into the encoder on save). Learning rate: linear warmup,
- * then constant. Also counts each feature's firings, for dead features and the saved sparsity.
+ * rescale_acts_by_decoder_norm (folded into the encoder on save), plus, while some features are
+ * dead, {@code aux_k_coefficient} times the AuxK loss ({@link AuxKLoss}) over the features dead
+ * before the step. Learning rate: linear warmup, then constant. Also counts each feature's
+ * firings, for dead features and the saved sparsity.
  */
 public final class SaeTrainer implements AutoCloseable {
 
@@ -54,15 +56,25 @@ public final class SaeTrainer implements AutoCloseable {
         try (NDManager scratch = root.newSubManager()) {
             NDArray x = Ops.owned(scratch, batch, new Shape(n, dIn));
             float lossValue;
+            double auxValue = 0;
             float[] features;
             float[] reconstruction;
+            boolean[] dead = options.auxKCoefficient() > 0 ? deadMask() : null;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray f = sae.encode(x);
+                NDArray pre = sae.hiddenPre(x);
+                NDArray f = sae.activate(pre);
                 NDArray out = sae.decode(f);
                 NDArray loss = out.sub(x).square().sum(new int[] {1}).mean();
                 if (sae.config().architecture() == SaeArchitecture.STANDARD) {
                     NDArray l1 = f.mul(sae.decoderNorms(f)).sum(new int[] {1}).mean();
                     loss = loss.add(l1.mul(Ops.scalar(l1, options.l1Coefficient())));
+                }
+                // no term at all while nothing is dead: the step is then the one without AuxK, bit for bit
+                if (dead != null && anyTrue(dead)) {
+                    NDArray aux = AuxKLoss.of(sae, pre, x.sub(out).stopGradient(), dead, options.kAux(dIn))
+                            .mul(Ops.scalar(x, options.auxKCoefficient()));
+                    loss = loss.add(aux);
+                    auxValue = aux.getFloat();
                 }
                 gc.backward(loss);
                 lossValue = loss.getFloat();
@@ -79,11 +91,11 @@ public final class SaeTrainer implements AutoCloseable {
             // libtorch accumulates gradients across backward passes
             grads.values().forEach(g -> g.set(new NDIndex("..."), 0f));
             step++;
-            return stats(batch, reconstruction, features, n, lr, lossValue);
+            return stats(batch, reconstruction, features, n, lr, lossValue, auxValue);
         }
     }
 
-    private SaeStepStats stats(float[] x, float[] xHat, float[] f, int n, double lr, double loss) {
+    private SaeStepStats stats(float[] x, float[] xHat, float[] f, int n, double lr, double loss, double auxLoss) {
         int dIn = sae.config().dIn();
         int dSae = sae.config().dSae();
         double[] mean = new double[dIn];
@@ -118,13 +130,31 @@ public final class SaeTrainer implements AutoCloseable {
         }
         tokens += n;
         int dead = 0;
-        if (tokens >= options.deadFeatureWindow()) {
-            for (long last : lastFiredAt) {
-                dead += tokens - last >= options.deadFeatureWindow() ? 1 : 0;
-            }
+        for (boolean d : deadMask()) {
+            dead += d ? 1 : 0;
         }
         return new SaeStepStats(step, lr, error / ((double) n * dIn), 1 - error / variance, (double) active / n,
-                l1 / n, loss, dead, tokens);
+                l1 / n, loss, auxLoss, dead, tokens);
+    }
+
+    /** Features that have not fired over the last dead_feature_window tokens (none before that many tokens). */
+    public boolean[] deadMask() {
+        boolean[] dead = new boolean[lastFiredAt.length];
+        if (tokens >= options.deadFeatureWindow()) {
+            for (int j = 0; j < dead.length; j++) {
+                dead[j] = tokens - lastFiredAt[j] >= options.deadFeatureWindow();
+            }
+        }
+        return dead;
+    }
+
+    private static boolean anyTrue(boolean[] values) {
+        for (boolean v : values) {
+            if (v) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** log10(firing fraction + 1e-10) per feature over every token trained on (SAELens's sparsity.safetensors). */

@@ -101,8 +101,16 @@ public final class SparseAutoencoder implements AutoCloseable {
 
     /** Reconstruction [..., d_in] from feature activations. */
     public NDArray decode(NDArray features) {
+        return decodeDirections(features).add(bDec);
+    }
+
+    /**
+     * The features' sum of decoder directions [..., d_in], without b_dec: what AuxK's dead features
+     * decode the residual error with (the error has no bias to predict).
+     */
+    public NDArray decodeDirections(NDArray features) {
         NDArray f = config.rescaleActsByDecoderNorm() ? features.div(decoderNorms(features)) : features;
-        return f.matMul(wDec).add(bDec);
+        return f.matMul(wDec);
     }
 
     /** decode(encode(x)). */

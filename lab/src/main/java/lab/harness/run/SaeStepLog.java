@@ -29,6 +29,7 @@ final class SaeStepLog {
             new Figure("l1", "L1 (sum of activations per token)", SaeStepStats::l1),
             new Figure("dead_features", "dead features", s -> s.deadFeatures()),
             new Figure("loss", "training loss", SaeStepStats::loss),
+            new Figure("aux_loss", "AuxK loss (weighted, in the training loss)", SaeStepStats::auxLoss),
             new Figure("lr", "learning rate", SaeStepStats::lr));
 
     private final Path dir;

@@ -196,6 +196,10 @@ final class SaeTrainingRunner {
         out.put("architecture", options.architecture().saeLensName());
         out.put("d_in", sae.config().dIn());
         out.put("d_sae", sae.config().dSae());
+        if (options.auxKCoefficient() > 0) {
+            out.put("aux_k_coefficient", options.auxKCoefficient());
+            out.put("aux_k", options.kAux(sae.config().dIn()));
+        }
         out.put("steps", trained.steps());
         out.put("tokens", trained.tokens());
         ObjectNode f = out.putObject("fit");

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,12 +55,17 @@ class SaeTrainingTest {
     }
 
     static SaeTrainingOptions options(SaeArchitecture arch, String hook) {
-        return new SaeTrainingOptions(hook, arch, 32, arch == SaeArchitecture.TOPK ? 4 : 0, 1e-3, 3e-3, 5, 64, 4, 512,
-                200, 0, true, 8);
+        boolean topk = arch == SaeArchitecture.TOPK;
+        return new SaeTrainingOptions(hook, arch, 32, topk ? 4 : 0, 1e-3,
+                topk ? SaeTrainingOptions.DEFAULT_AUX_K_COEFFICIENT : 0, 0, 3e-3, 5, 64, 4, 512, 200, 0, true, 8);
     }
 
     static SaeTraining.Result train(NDManager m, SaeTrainingOptions o, long seed, List<SaeStepStats> steps) throws IOException {
-        return SaeTraining.train(model, o, texts, seed, JsonNodeFactory.instance.objectNode(), m, new SaeTraining.Listener() {
+        return SaeTraining.train(model, o, texts, seed, JsonNodeFactory.instance.objectNode(), m, listener(steps));
+    }
+
+    static SaeTraining.Listener listener(List<SaeStepStats> steps) {
+        return new SaeTraining.Listener() {
             @Override
             public void step(SaeStepStats stats) {
                 steps.add(stats);
@@ -67,7 +74,7 @@ class SaeTrainingTest {
             @Override
             public void checkpoint(SparseAutoencoder sae, float[] sparsity) {
             }
-        });
+        };
     }
 
     @Test
@@ -91,9 +98,52 @@ class SaeTrainingTest {
                 assertTrue(last.explainedVariance() > first.explainedVariance(), arch + " explained variance");
                 if (arch == SaeArchitecture.TOPK) {
                     assertTrue(last.l0() <= 4.0, "topk L0 " + last.l0());
+                    // the same weights with the AuxK term in the loss
+                    assertTrue(steps.stream().anyMatch(s -> s.auxLoss() > 0), "AuxK was on");
+                } else {
+                    assertTrue(steps.stream().allMatch(s -> s.auxLoss() == 0), "standard has no AuxK");
                 }
             }
         }
+    }
+
+    /**
+     * A dictionary of 256 for 64 dimensions on the clean prompts of the three shipped corpora (about
+     * 4,600 tokens an epoch), 8 epochs: plain topk ends with 41 features that fired on none of the
+     * last 4,000 tokens, AuxK at the default coefficient with 15 (seed 7). The window is ~30 steps;
+     * with windows of a few steps AuxK barely moves the count (README).
+     */
+    @Test
+    void auxKEndsWithFewerDeadFeatures() throws IOException {
+        List<long[]> corpus = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String file : new String[] {"ioi_v1", "facts_v1", "induction_v1"}) {
+            for (String line : Files.readAllLines(Path.of("../data/corpora/" + file + ".jsonl"))) {
+                corpus.add(model.tokenizer().encode(json.readTree(line).path("clean").asText(), true));
+            }
+        }
+        SaeStepStats[] last = new SaeStepStats[2];
+        for (int run = 0; run < 2; run++) {
+            double coefficient = run == 0 ? 0 : SaeTrainingOptions.DEFAULT_AUX_K_COEFFICIENT;
+            SaeTrainingOptions o = new SaeTrainingOptions("blocks.1.hook_resid_pre", SaeArchitecture.TOPK, 256, 16, 0,
+                    coefficient, 0, 1e-3, 20, 128, 8, 2048, 4000, 0, true, 8);
+            try (NDManager m = NDManager.newBaseManager()) {
+                List<SaeStepStats> steps = new ArrayList<>();
+                SaeTraining.train(model, o, corpus, 7, JsonNodeFactory.instance.objectNode(), m, listener(steps));
+                last[run] = steps.get(steps.size() - 1);
+                if (run == 0) {
+                    assertTrue(steps.stream().allMatch(s -> s.auxLoss() == 0), "no AuxK term with the coefficient 0");
+                }
+            }
+        }
+        SaeStepStats plain = last[0];
+        SaeStepStats auxK = last[1];
+        assertTrue(plain.deadFeatures() >= 30, "plain topk leaves features dead: " + plain.deadFeatures());
+        assertTrue(auxK.deadFeatures() * 2 <= plain.deadFeatures(),
+                "AuxK: " + auxK.deadFeatures() + " dead, plain topk: " + plain.deadFeatures());
+        assertTrue(auxK.auxLoss() > 0, "some features are still dead, so the term is on");
+        assertTrue(auxK.explainedVariance() > plain.explainedVariance() - 0.01,
+                "the fit does not pay for it: " + auxK.explainedVariance() + " vs " + plain.explainedVariance());
     }
 
     @Test

@@ -73,6 +73,7 @@ class SaeTrainingRunnerTest {
         }
         List<String> csv = Files.readAllLines(dir.resolve(SaeStepLog.CSV));
         assertTrue(csv.size() > 5, "step rows " + csv.size());
+        assertEquals("step,tokens,mse,explained_variance,l0,l1,dead_features,loss,aux_loss,lr", csv.get(0));
         assertTrue(Files.isRegularFile(dir.resolve("sae_explained_variance.png")));
         assertTrue(Files.readString(dir.resolve(SaePanels.FILE)).contains("<a href=\"#f"), "feature panels linked from the map");
         JsonNode report = JSON.readTree(dir.resolve("sae_training.json").toFile());
@@ -81,6 +82,8 @@ class SaeTrainingRunnerTest {
         assertTrue(report.path("splice").path("ce_zero_ablated").asDouble() > report.path("splice").path("ce_clean").asDouble());
         assertTrue(report.path("throughput").path("matmul_share").asDouble() > 0);
         assertTrue(report.path("fit").path("explained_variance").asDouble() > 0, report.toString());
+        assertEquals(1.0, report.path("aux_k_coefficient").asDouble(), "topk trains with AuxK by default");
+        assertEquals(32, report.path("aux_k").asInt(), "k_aux d_in / 2");
         assertEquals("FINISHED", JSON.readTree(dir.resolve("status.json").toFile()).path("status").asText());
         assertTrue(JSON.readTree(dir.resolve("summary.json").toFile()).path("rows").size() > 5);
         JsonNode figures = JSON.readTree(dir.resolve("profile.json").toFile()).path("figures");
@@ -90,6 +93,9 @@ class SaeTrainingRunnerTest {
         assertTrue(share > 0 && share <= 1, "share of the matmul rate: " + share);
         try (Stream<Path> s = Files.walk(tmp.resolve("mlruns"))) {
             assertTrue(s.anyMatch(f -> f.endsWith(Path.of("metrics", "train", "explained_variance"))), "MLflow step series");
+        }
+        try (Stream<Path> s = Files.walk(tmp.resolve("mlruns"))) {
+            assertTrue(s.anyMatch(f -> f.endsWith(Path.of("metrics", "train", "aux_loss"))), "MLflow train/aux_loss");
         }
     }
 
