@@ -181,20 +181,49 @@ class LoadingErrorsTest {
         }
     }
 
-    /** Scaled rotary (yarn, linear, ...) would give wrong logits quietly: refused, in either spelling. */
+    /**
+     * Rotary schemes the runtime does not implement (dynamic NTK and longrope depend on the run's
+     * length) would give wrong logits quietly: refused, in either spelling, naming what is supported.
+     */
     @Test
     void unsupportedRopeTypeIsRefused() throws IOException {
         for (String fixture : new String[] {"llama-tiny", "pythia-tiny"}) {
             Path dir = copyOf(fixture);
             Path config = dir.resolve("config.json");
             String original = Files.readString(config);
-            Files.writeString(config, original.replace("\"rope_type\": \"default\"", "\"rope_type\": \"yarn\""));
-            assertMentions(failure(dir), "config.json", "rope_type 'yarn' is not supported", "'default'");
+            for (String type : new String[] {"dynamic", "longrope", "su"}) {
+                Files.writeString(config, original.replace("\"rope_type\": \"default\"",
+                        "\"rope_type\": \"" + type + "\", \"factor\": 2.0"));
+                assertMentions(failure(dir), "config.json", "rope_type '" + type + "' is not supported",
+                        "default, linear, llama3, yarn");
+            }
             // the older spelling: rope_scaling with "type"
             Files.writeString(config, original.replace("\"rope_type\": \"default\"", "\"rope_theta_unused\": 0")
-                    .replaceFirst("\\{", "{\"rope_scaling\": {\"type\": \"linear\", \"factor\": 2.0},"));
-            assertMentions(failure(dir), "config.json", "rope_type 'linear' is not supported");
+                    .replaceFirst("\\{", "{\"rope_scaling\": {\"type\": \"dynamic\", \"factor\": 2.0},"));
+            assertMentions(failure(dir), "config.json", "rope_type 'dynamic' is not supported");
         }
+    }
+
+    /** A scaled rotary without a key its formula needs: one error naming the key, not a default. */
+    @Test
+    void ropeScalingWithoutARequiredKeyIsRefused() throws IOException {
+        Path dir = copyOf("llama-rope-llama3");
+        Path config = dir.resolve("config.json");
+        String original = Files.readString(config);
+        Files.writeString(config, original.replace("\"low_freq_factor\": 1.0,", ""));
+        assertMentions(failure(dir), "config.json", "rope_type 'llama3' needs 'low_freq_factor' in rope_parameters");
+        Files.writeString(config, original.replace("\"high_freq_factor\": 4.0,", "\"high_freq_factor\": 1.0,"));
+        assertMentions(failure(dir), "config.json", "low_freq_factor (1.0) < high_freq_factor (1.0)");
+        Files.writeString(config, original.replace("\"factor\": 4.0,", "\"factor\": \"four\","));
+        assertMentions(failure(dir), "config.json", "rope_parameters 'factor' should be a number");
+        Path linear = copyOf("llama-rope-linear");
+        Path linearConfig = linear.resolve("config.json");
+        Files.writeString(linearConfig, Files.readString(linearConfig).replace("\"factor\": 4.0,", ""));
+        assertMentions(failure(linear), "config.json", "rope_type 'linear' needs 'factor' in rope_parameters");
+        Path yarn = copyOf("llama-rope-yarn");
+        Path yarnConfig = yarn.resolve("config.json");
+        Files.writeString(yarnConfig, Files.readString(yarnConfig).replace("\"factor\": 4.0,", ""));
+        assertMentions(failure(yarn), "config.json", "rope_type 'yarn' needs 'factor' in rope_parameters");
     }
 
     @Test

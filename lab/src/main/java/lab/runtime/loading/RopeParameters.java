@@ -17,14 +17,11 @@ final class RopeParameters {
     }
 
     static RopeScaling read(HfConfig hf) {
-        JsonNode scaling = hf.node("rope_scaling");
-        JsonNode params = hf.node("rope_parameters");
-        boolean old = isSet(scaling);
-        JsonNode rope = old ? scaling : isSet(params) ? params : null;
+        JsonNode rope = hf.ropeObject();
         if (rope == null) {
             return RopeScaling.NONE;
         }
-        Keys keys = new Keys(hf, rope, old ? "rope_scaling" : "rope_parameters");
+        Keys keys = new Keys(hf, rope, hf.ropeObjectKey());
         String type = rope.path("rope_type").asText(rope.path("type").asText("default"));
         try {
             return switch (type) {
@@ -98,10 +95,6 @@ final class RopeParameters {
     private static ModelLoadException refused(HfConfig hf, String type, String why) {
         return new ModelLoadException(hf.file() + ": rope_type '" + type + "' is not supported (" + why
                 + "); supported rope_types: " + SUPPORTED);
-    }
-
-    private static boolean isSet(JsonNode n) {
-        return n != null && n.isObject() && !n.isEmpty();
     }
 
     /** Numeric keys of the rope object, with errors that name the file, the object and the key. */
