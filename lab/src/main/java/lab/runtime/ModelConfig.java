@@ -85,9 +85,9 @@ public record ModelConfig(
                        int rotaryDim, double ropeTheta, boolean parallelResidual, ActivationKind activation,
                        boolean gatedMlp, double[] attentionScale, int[] attentionWindow, boolean tiedEmbeddings,
                        int bosTokenId) {
-        this(family, nLayers, nHeads, nKvHeads, dModel, dHead, dMlp, vocabSize, contextLength, norm, normEps, positional,
-                rotaryDim, ropeTheta, parallelResidual, activation, gatedMlp, attentionScale, attentionWindow,
-                tiedEmbeddings, bosTokenId, RopeScaling.NONE);
+        this(family, nLayers, nHeads, nKvHeads, dModel, dHead, dMlp, vocabSize, contextLength, norm, normEps,
+                positional, rotaryDim, ropeTheta, parallelResidual, activation, gatedMlp, attentionScale,
+                attentionWindow, tiedEmbeddings, bosTokenId, RopeScaling.NONE);
     }
 
     private static void require(boolean ok, String message) {
@@ -132,6 +132,7 @@ public record ModelConfig(
                 + ", activation=" + activation + ", gatedMlp=" + gatedMlp
                 + ", attentionScale=" + Arrays.toString(attentionScale)
                 + ", attentionWindow=" + Arrays.toString(attentionWindow)
-                + ", tiedEmbeddings=" + tiedEmbeddings + ", bosTokenId=" + bosTokenId + ", ropeScaling=" + ropeScaling + "]";
+                + ", tiedEmbeddings=" + tiedEmbeddings + ", bosTokenId=" + bosTokenId
+                + ", ropeScaling=" + ropeScaling + "]";
     }
 }

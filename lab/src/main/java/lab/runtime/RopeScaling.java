@@ -48,8 +48,8 @@ public record RopeScaling(Kind kind, double factor, double lowFreqFactor, double
     }
 
     /** YaRN (HF rope_type "yarn"); attentionFactor already resolved from the config. */
-    public static RopeScaling yarn(double factor, int originalContext, double betaFast, double betaSlow, boolean truncate,
-                                   double attentionFactor) {
+    public static RopeScaling yarn(double factor, int originalContext, double betaFast, double betaSlow,
+                                   boolean truncate, double attentionFactor) {
         return new RopeScaling(Kind.YARN, factor, 0, 0, originalContext, betaFast, betaSlow, truncate, attentionFactor);
     }
 

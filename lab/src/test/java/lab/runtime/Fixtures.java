@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 import lab.runtime.loading.LoadOptions;
@@ -30,6 +31,16 @@ public final class Fixtures {
 
     public static HookedTransformer load(String model) {
         return ModelLoader.load(dir(model), LoadOptions.cpu());
+    }
+
+    /** A model's config.json, weights and tokenizer copied into {@code parent}/model, to edit there. */
+    public static Path copy(String model, Path parent) throws IOException {
+        Path dir = parent.resolve(model);
+        Files.createDirectories(dir);
+        for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json"}) {
+            Files.copy(dir(model).resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        }
+        return dir;
     }
 
     public static JsonNode referenceJson(String model) {

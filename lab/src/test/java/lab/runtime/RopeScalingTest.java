@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import lab.runtime.loading.LoadOptions;
 import lab.runtime.loading.ModelLoader;
 import org.junit.jupiter.api.Test;
@@ -79,12 +78,7 @@ class RopeScalingTest {
     }
 
     private Path copyOf(String fixture) throws IOException {
-        Path dir = tmp.resolve(fixture);
-        Files.createDirectories(dir);
-        for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json"}) {
-            Files.copy(Fixtures.dir(fixture).resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-        return dir;
+        return Fixtures.copy(fixture, tmp);
     }
 
     /** rope_parameters renamed rope_scaling, its rope_theta moved to the top level. */

@@ -122,7 +122,8 @@ final class RopeParameters {
             }
             JsonNode n = rope.get(key);
             if (!n.isNumber()) {
-                throw new ModelLoadException(hf.file() + ": " + where + " '" + key + "' should be a number, found " + n);
+                throw new ModelLoadException(hf.file() + ": " + where + " '" + key + "' should be a number, found "
+                        + n);
             }
             return n.asDouble();
         }
