@@ -60,7 +60,8 @@ public final class HookedTransformer implements AutoCloseable {
                 ? new PosEmbed(weights.require("pos_embed.W_pos")) : null;
         DataType dtype = weights.require("embed.W_E").getDataType();
         Rotary rotary = config.positional() == ModelConfig.Positional.ROTARY
-                ? new Rotary(weights.manager(), config.rotaryDim(), config.contextLength(), config.ropeTheta(), dtype)
+                ? new Rotary(weights.manager(), config.rotaryDim(), config.contextLength(), config.ropeTheta(),
+                        config.ropeScaling(), dtype)
                 : null;
         this.lastBlockNarrowedPoints = hookNames.block(config.nLayers() - 1).stream()
                 .filter(name -> hookNames.queryAxis(name) >= 0).toList();

@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param attentionWindow per layer, how many most recent keys a query may see (0: all of them)
  * @param tiedEmbeddings the unembedding is the transposed token embedding
  * @param bosTokenId the begin-of-sequence id config.json names, or -1
+ * @param ropeScaling how the rotary frequencies are rescaled ({@link RopeScaling#NONE} for plain rotary)
  */
 public record ModelConfig(
         String family,
@@ -51,7 +52,8 @@ public record ModelConfig(
         double[] attentionScale,
         int[] attentionWindow,
         boolean tiedEmbeddings,
-        int bosTokenId) {
+        int bosTokenId,
+        RopeScaling ropeScaling) {
 
     /** Which normalisation each block and the final norm use. */
     public enum NormKind { LAYER_NORM, RMS_NORM }
@@ -64,6 +66,7 @@ public record ModelConfig(
 
     public ModelConfig {
         Objects.requireNonNull(family, "family");
+        Objects.requireNonNull(ropeScaling, "ropeScaling");
         require(nLayers > 0, "n_layers must be positive");
         require(nHeads > 0 && nKvHeads > 0 && nHeads % nKvHeads == 0,
                 "n_heads (" + nHeads + ") must be a positive multiple of n_kv_heads (" + nKvHeads + ")");
@@ -74,6 +77,17 @@ public record ModelConfig(
                 "one attention scale and window per layer");
         attentionScale = attentionScale.clone();
         attentionWindow = attentionWindow.clone();
+    }
+
+    /** Plain rotary or none: every field but the rotary scaling. */
+    public ModelConfig(String family, int nLayers, int nHeads, int nKvHeads, int dModel, int dHead, int dMlp,
+                       int vocabSize, int contextLength, NormKind norm, double normEps, Positional positional,
+                       int rotaryDim, double ropeTheta, boolean parallelResidual, ActivationKind activation,
+                       boolean gatedMlp, double[] attentionScale, int[] attentionWindow, boolean tiedEmbeddings,
+                       int bosTokenId) {
+        this(family, nLayers, nHeads, nKvHeads, dModel, dHead, dMlp, vocabSize, contextLength, norm, normEps,
+                positional, rotaryDim, ropeTheta, parallelResidual, activation, gatedMlp, attentionScale,
+                attentionWindow, tiedEmbeddings, bosTokenId, RopeScaling.NONE);
     }
 
     private static void require(boolean ok, String message) {
@@ -118,6 +132,7 @@ public record ModelConfig(
                 + ", activation=" + activation + ", gatedMlp=" + gatedMlp
                 + ", attentionScale=" + Arrays.toString(attentionScale)
                 + ", attentionWindow=" + Arrays.toString(attentionWindow)
-                + ", tiedEmbeddings=" + tiedEmbeddings + ", bosTokenId=" + bosTokenId + "]";
+                + ", tiedEmbeddings=" + tiedEmbeddings + ", bosTokenId=" + bosTokenId
+                + ", ropeScaling=" + ropeScaling + "]";
     }
 }

@@ -18,12 +18,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * results that HF transformers computed (shared/fixtures/hf/README.md), relative to the largest
  * magnitude: 1e-4 on the {@code *-tiny} fixtures, 1e-5 on the {@code *-sharp} ones, whose peaked
  * attention and large activations make small slips (tanh GELU for exact, a wrong scale) show.
+ * The {@code *-rope-*} fixtures (rotary scaling, also at 0.15) carry logits, hidden states and
+ * patterns only, so only the first test covers them.
  */
 class HfParityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"gpt2-tiny", "pythia-tiny", "llama-tiny", "gptneo-tiny",
-        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp", "qwen2-sharp", "mistral-sharp"})
+        "gpt2-sharp", "pythia-sharp", "llama-sharp", "gptneo-sharp", "qwen2-sharp", "mistral-sharp",
+        "llama-rope-linear", "llama-rope-llama3", "llama-rope-yarn", "llama-rope-yarn-mscale", "pythia-rope-linear"})
     void logitsHiddenStatesAndPatternsMatchHf(String name) {
         JsonNode ref = Fixtures.referenceJson(name);
         try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {

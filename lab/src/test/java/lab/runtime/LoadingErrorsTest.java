@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import lab.runtime.loading.LoadOptions;
 import lab.runtime.loading.ModelLoadException;
 import lab.runtime.loading.ModelLoader;
@@ -24,12 +23,7 @@ class LoadingErrorsTest {
     Path tmp;
 
     private Path copyOf(String fixture) throws IOException {
-        Path dir = tmp.resolve(fixture);
-        Files.createDirectories(dir);
-        for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json"}) {
-            Files.copy(Fixtures.dir(fixture).resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-        return dir;
+        return Fixtures.copy(fixture, tmp);
     }
 
     private static String failure(Path dir) {
@@ -181,20 +175,52 @@ class LoadingErrorsTest {
         }
     }
 
-    /** Scaled rotary (yarn, linear, ...) would give wrong logits quietly: refused, in either spelling. */
+    /**
+     * Rotary schemes the runtime does not implement (dynamic NTK and longrope depend on the run's
+     * length) would give wrong logits quietly: refused, in either spelling, naming what is supported.
+     */
     @Test
     void unsupportedRopeTypeIsRefused() throws IOException {
         for (String fixture : new String[] {"llama-tiny", "pythia-tiny"}) {
             Path dir = copyOf(fixture);
             Path config = dir.resolve("config.json");
             String original = Files.readString(config);
-            Files.writeString(config, original.replace("\"rope_type\": \"default\"", "\"rope_type\": \"yarn\""));
-            assertMentions(failure(dir), "config.json", "rope_type 'yarn' is not supported", "'default'");
+            for (String type : new String[] {"dynamic", "longrope", "su"}) {
+                Files.writeString(config, original.replace("\"rope_type\": \"default\"",
+                        "\"rope_type\": \"" + type + "\", \"factor\": 2.0"));
+                assertMentions(failure(dir), "config.json", "rope_type '" + type + "' is not supported",
+                        "default, linear, llama3, yarn");
+            }
             // the older spelling: rope_scaling with "type"
             Files.writeString(config, original.replace("\"rope_type\": \"default\"", "\"rope_theta_unused\": 0")
-                    .replaceFirst("\\{", "{\"rope_scaling\": {\"type\": \"linear\", \"factor\": 2.0},"));
-            assertMentions(failure(dir), "config.json", "rope_type 'linear' is not supported");
+                    .replaceFirst("\\{", "{\"rope_scaling\": {\"type\": \"dynamic\", \"factor\": 2.0},"));
+            assertMentions(failure(dir), "config.json", "rope_type 'dynamic' is not supported");
         }
+    }
+
+    /** A scaled rotary without a key its formula needs, or with a bad value: one error naming it. */
+    @Test
+    void ropeScalingWithoutARequiredKeyIsRefused() throws IOException {
+        assertMentions(failureWith("llama-rope-llama3", "\"low_freq_factor\": 1.0,", ""), "config.json",
+                "rope_type 'llama3' needs 'low_freq_factor' in rope_parameters");
+        assertMentions(failureWith("llama-rope-llama3", "\"high_freq_factor\": 4.0,", "\"high_freq_factor\": 1.0,"),
+                "config.json", "low_freq_factor (1.0) < high_freq_factor (1.0)");
+        assertMentions(failureWith("llama-rope-llama3", "\"factor\": 4.0,", "\"factor\": \"four\","), "config.json",
+                "rope_parameters 'factor' should be a number");
+        assertMentions(failureWith("llama-rope-linear", "\"factor\": 4.0,", ""), "config.json",
+                "rope_type 'linear' needs 'factor' in rope_parameters");
+        assertMentions(failureWith("llama-rope-yarn", "\"factor\": 4.0,", ""), "config.json",
+                "rope_type 'yarn' needs 'factor' in rope_parameters");
+    }
+
+    /** The load error of a fixture whose config.json has {@code from} replaced by {@code to}. */
+    private String failureWith(String fixture, String from, String to) throws IOException {
+        Path config = Fixtures.copy(fixture, tmp.resolve(fixture + "-" + Math.abs((from + to).hashCode())))
+                .resolve("config.json");
+        String original = Files.readString(config);
+        assertTrue(original.contains(from), fixture + " config.json should contain " + from);
+        Files.writeString(config, original.replace(from, to));
+        return failure(config.getParent());
     }
 
     @Test

@@ -8,11 +8,13 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import lab.runtime.ForwardPass;
+import lab.runtime.RopeScaling;
 
 /**
  * Rotary position embedding in the "rotate half" layout that HF uses for GPT-NeoX and Llama
  * (HF's Llama converter permutes q/k weights so the halves pair up): the first {@code dim}
- * features of each head are rotated, the rest pass through (GPT-NeoX's partial rotary).
+ * features of each head are rotated, the rest pass through (GPT-NeoX's partial rotary). The
+ * frequencies may be rescaled (linear, llama3, YaRN: {@link RopeScaling}).
  */
 public final class Rotary {
 
@@ -25,20 +27,22 @@ public final class Rotary {
      * @param dim rotated features per head (even)
      * @param contextLength longest sequence
      * @param theta rotary base
+     * @param scaling how the frequencies are rescaled, and the factor on cos and sin
      * @param dtype activation dtype
      */
-    public Rotary(NDManager manager, int dim, int contextLength, double theta, DataType dtype) {
+    public Rotary(NDManager manager, int dim, int contextLength, double theta, RopeScaling scaling, DataType dtype) {
         this.dim = dim;
         int half = dim / 2;
+        // HF computes the frequencies, angles and cos/sin in float32; so do we, so the tables agree to the bit
+        float[] invFreq = scaling.inverseFrequencies(dim, theta);
+        float attention = (float) scaling.attentionFactor();
         float[] cosTable = new float[contextLength * dim];
         float[] sinTable = new float[contextLength * dim];
         for (int i = 0; i < half; i++) {
-            // HF computes the frequencies in float32; do the same so the tables agree to the bit
-            float invFreq = (float) (1.0 / Math.pow(theta, (float) (2 * i) / dim));
             for (int p = 0; p < contextLength; p++) {
-                float angle = p * invFreq;
-                float c = (float) Math.cos(angle);
-                float s = (float) Math.sin(angle);
+                float angle = p * invFreq[i];
+                float c = (float) Math.cos(angle) * attention;
+                float s = (float) Math.sin(angle) * attention;
                 cosTable[p * dim + i] = c;
                 cosTable[p * dim + i + half] = c;
                 sinTable[p * dim + i] = s;

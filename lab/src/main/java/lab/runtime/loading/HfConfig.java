@@ -46,9 +46,9 @@ public final class HfConfig {
         return n != null && !n.isNull();
     }
 
-    /** A key that may sit at the top level or inside {@code rope_parameters} (transformers 5). */
+    /** A key that may sit at the top level or inside the rope object ({@link #ropeObject()}). */
     public boolean hasRope(String key) {
-        JsonNode rope = root.get("rope_parameters");
+        JsonNode rope = ropeObject();
         return has(key) || (rope != null && rope.has(key) && !rope.get(key).isNull());
     }
 
@@ -56,11 +56,30 @@ public final class HfConfig {
         if (has(key)) {
             return number(key);
         }
-        JsonNode rope = root.get("rope_parameters");
+        JsonNode rope = ropeObject();
         if (rope != null && rope.has(key) && rope.get(key).isNumber()) {
             return rope.get(key).asDouble();
         }
         return fallback;
+    }
+
+    /**
+     * The rotary parameters object as transformers 5 reads it: the older {@code rope_scaling} when
+     * set (it replaces the rest), else {@code rope_parameters}; null when neither is a non-empty object.
+     */
+    public JsonNode ropeObject() {
+        for (String key : new String[] {"rope_scaling", "rope_parameters"}) {
+            JsonNode n = root.get(key);
+            if (n != null && n.isObject() && !n.isEmpty()) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    /** Which key {@link #ropeObject()} came from. */
+    public String ropeObjectKey() {
+        return ropeObject() == root.get("rope_scaling") ? "rope_scaling" : "rope_parameters";
     }
 
     public String string(String key) {

@@ -24,7 +24,6 @@ public final class LlamaWeights implements WeightConverter {
         int layers = hf.integer("num_hidden_layers");
         int kvHeads = hf.integer("num_key_value_heads", heads);
         int dHead = hf.integer("head_dim", d / heads);
-        RopeCheck.requireDefault(hf);
         int window = 0;
         if (family.equals("mistral") && hf.has("sliding_window")) {
             window = hf.integer("sliding_window");
@@ -37,7 +36,7 @@ public final class LlamaWeights implements WeightConverter {
                 hf.number("rms_norm_eps", 1e-6), ModelConfig.Positional.ROTARY, dHead, hf.rope("rope_theta", 10000.0),
                 false, Tensors.activation(hf, "hidden_act", "silu"), true,
                 Tensors.filled(layers, 1.0 / Math.sqrt(dHead)), Tensors.filled(layers, window),
-                hf.bool("tie_word_embeddings", false), hf.integer("bos_token_id", -1));
+                hf.bool("tie_word_embeddings", false), hf.integer("bos_token_id", -1), RopeParameters.read(hf));
     }
 
     @Override

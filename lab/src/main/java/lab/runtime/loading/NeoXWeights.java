@@ -20,13 +20,12 @@ public final class NeoXWeights implements WeightConverter {
         int dHead = d / heads;
         double pct = hf.has("rotary_pct") ? hf.number("rotary_pct") : hf.rope("partial_rotary_factor", 1.0);
         double theta = hf.has("rotary_emb_base") ? hf.number("rotary_emb_base") : hf.rope("rope_theta", 10000.0);
-        RopeCheck.requireDefault(hf);
         return new ModelConfig("gpt_neox", layers, heads, heads, d, dHead, hf.integer("intermediate_size", 4 * d),
                 hf.integer("vocab_size"), hf.integer("max_position_embeddings"), ModelConfig.NormKind.LAYER_NORM,
                 hf.number("layer_norm_eps", 1e-5), ModelConfig.Positional.ROTARY, (int) (dHead * pct), theta,
                 hf.bool("use_parallel_residual", true), Tensors.activation(hf, "hidden_act", "gelu"), false,
                 Tensors.filled(layers, 1.0 / Math.sqrt(dHead)), Tensors.filled(layers, 0),
-                hf.bool("tie_word_embeddings", false), hf.integer("bos_token_id", -1));
+                hf.bool("tie_word_embeddings", false), hf.integer("bos_token_id", -1), RopeParameters.read(hf));
     }
 
     @Override

@@ -169,6 +169,6 @@ class QueryKeyAttributionTest {
         return new ModelConfig(c.family(), c.nLayers(), c.nHeads(), c.nKvHeads(), c.dModel(), c.dHead(), c.dMlp(),
                 c.vocabSize(), c.contextLength(), c.norm(), c.normEps(), c.positional(), c.rotaryDim(), c.ropeTheta(),
                 c.parallelResidual(), c.activation(), c.gatedMlp(), scale, c.attentionWindow(), c.tiedEmbeddings(),
-                c.bosTokenId());
+                c.bosTokenId(), c.ropeScaling());
     }
 }
