@@ -63,6 +63,18 @@ class RopeScalingTest {
         assertHfLogits(dir, "llama-rope-yarn");
     }
 
+    /**
+     * GPTNeoXConfig without a rotary fraction rotates a quarter of each head, and the rope object's
+     * rope_theta wins over a top-level one (the top level only fills in a missing value).
+     */
+    @Test
+    void neoxDefaultsAndPrecedenceAreHfs() throws IOException {
+        Path dir = copyOf("pythia-tiny");
+        rewrite(dir, "\"partial_rotary_factor\": 0.25,", "");
+        rewrite(dir, "\"rope_parameters\": {", "\"rope_theta\": 500.0, \"rope_parameters\": {");
+        assertHfLogits(dir, "pythia-tiny");
+    }
+
     private void assertHfLogits(Path dir, String fixture) {
         JsonNode ref = Fixtures.referenceJson(fixture);
         try (HookedTransformer model = ModelLoader.load(dir, LoadOptions.cpu());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalDouble;
 
 /** A config.json as HF saves it, with typed reads whose errors name the file and the key. */
 public final class HfConfig {
@@ -52,15 +53,25 @@ public final class HfConfig {
         return has(key) || (rope != null && rope.has(key) && !rope.get(key).isNull());
     }
 
+    /**
+     * A rotary number as transformers 5 resolves it: the rope object's value wins (the top-level key
+     * only fills it in when absent), then the top level, then {@code fallback}.
+     */
     public double rope(String key, double fallback) {
-        if (has(key)) {
-            return number(key);
+        OptionalDouble inner = ropeInner(key);
+        if (inner.isPresent()) {
+            return inner.getAsDouble();
         }
+        return has(key) ? number(key) : fallback;
+    }
+
+    /** A number inside the rope object ({@link #ropeObject()}), if it is there. */
+    public OptionalDouble ropeInner(String key) {
         JsonNode rope = ropeObject();
         if (rope != null && rope.has(key) && rope.get(key).isNumber()) {
-            return rope.get(key).asDouble();
+            return OptionalDouble.of(rope.get(key).asDouble());
         }
-        return fallback;
+        return OptionalDouble.empty();
     }
 
     /**
