@@ -90,16 +90,7 @@ class KillResumeTest {
      */
     @Test
     void anSaeTrainRunKilledMidwayResumesToTheUninterruptedSae() throws Exception {
-        StringBuilder corpus = new StringBuilder();
-        String[] names = {"Mary", "John", "Anna", "Carl", "Sam", "Vera"};
-        for (int i = 0; i < 40; i++) {
-            String a = names[i % 6];
-            String b = names[(i + 1 + i / 6 % 5) % 6];
-            corpus.append(String.format("{\"id\": \"e%d\", \"clean\": \"When %s and %s went to the garden , %s gave a hat to\","
-                    + " \"corrupt\": \"When %s and %s went to the garden , %s gave a hat to\", \"target\": \" %s\","
-                    + " \"foil\": \" %s\", \"group\": \"g%d\"}%n", i, a, b, b, a, b, a, a, b, i));
-        }
-        Files.writeString(tmp.resolve("sae.jsonl"), corpus);
+        Files.write(tmp.resolve("sae.jsonl"), lab.harness.run.SaeTrainCorpus.lines(40));
         Path config = tmp.resolve("sae.json");
         Files.writeString(config, "{\"name\": \"sae_killed\", \"model\": {\"path\": \""
                 + Path.of("../data/models/toy").toAbsolutePath().normalize() + "\", \"device\": \"cpu\"}, \"data\": {\"corpus\": \""
@@ -109,7 +100,7 @@ class KillResumeTest {
                 + " \"metrics\": [\"kl\"], \"seeds\": [0], \"output\": {\"root\": \"" + tmp.resolve("runs") + "\", \"mlflow\": \""
                 + tmp.resolve("mlruns") + "\"}}");
         Process run = harnessProcess("run", config.toString());
-        Path dir = waitForFile(tmp.resolve("runs"), run, "sae_train_state.safetensors");
+        Path dir = waitFor(tmp.resolve("runs"), run, "sae_train_state.safetensors", d -> Files.isRegularFile(d.resolve("sae_train_state.safetensors")));
         kill9(run);
         assertTrue(CliTest.harness("status", dir.toString()).out().startsWith("STALE"));
 
@@ -127,25 +118,6 @@ class KillResumeTest {
         assertTrue(from > 0 && from % 20 == 0 && from < steps, "resumed from step " + from + " of " + steps);
         String meta = mlflowMeta(dir);
         assertTrue(meta.contains("status: 3"), "the same MLflow run, FINISHED: " + meta);
-    }
-
-    /** The run directory, once it holds {@code file} while the process lives. */
-    private Path waitForFile(Path runs, Process p, String file) throws Exception {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline && p.isAlive()) {
-            if (Files.isDirectory(runs)) {
-                try (Stream<Path> s = Files.list(runs)) {
-                    for (Path dir : s.toList()) {
-                        if (Files.isRegularFile(dir.resolve(file))) {
-                            return dir;
-                        }
-                    }
-                }
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("no run wrote " + file + "; process alive: " + p.isAlive() + "\n"
-                + Files.readString(tmp.resolve("out.txt")));
     }
 
     private Path writeConfig() throws Exception {
@@ -185,21 +157,28 @@ class KillResumeTest {
 
     /** The run directory, once its status.json records at least {@code seeds} finished seeds while the process lives. */
     private Path waitForSeeds(Path runs, Process p, int seeds) throws Exception {
+        return waitFor(runs, p, seeds + " seeds", dir -> {
+            var status = RunStatusFile.read(dir);
+            return status.isPresent() && status.get().seedsDone() != null && status.get().seedsDone() >= seeds;
+        });
+    }
+
+    /** The first run directory that is {@code reached} while the process lives. */
+    private Path waitFor(Path runs, Process p, String what, java.util.function.Predicate<Path> reached) throws Exception {
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline && p.isAlive()) {
             if (Files.isDirectory(runs)) {
                 try (Stream<Path> s = Files.list(runs)) {
                     for (Path dir : s.toList()) {
-                        var status = RunStatusFile.read(dir);
-                        if (status.isPresent() && status.get().seedsDone() != null && status.get().seedsDone() >= seeds) {
+                        if (reached.test(dir)) {
                             return dir;
                         }
                     }
                 }
             }
-            Thread.sleep(20);
+            Thread.sleep(10);
         }
-        throw new AssertionError("no run reached " + seeds + " seeds; process alive: " + p.isAlive() + "\n"
+        throw new AssertionError("no run reached " + what + "; process alive: " + p.isAlive() + "\n"
                 + Files.readString(tmp.resolve("out.txt")));
     }
 

@@ -89,7 +89,10 @@ public final class SaeTraining {
             }
             sae = SaeInit.create(manager, config, seed, first);
         } else {
-            sae = new SparseAutoencoder(config, manager, from.parameters(), "the saved training state");
+            // the state is read on the CPU; the SAE trains where the model runs
+            Map<String, NDArray> onDevice = new java.util.LinkedHashMap<>();
+            from.parameters().forEach((name, a) -> onDevice.put(name, a.toDevice(manager.getDevice(), false)));
+            sae = new SparseAutoencoder(config, manager, onDevice, "the saved training state");
         }
         long saeNanos = from == null ? 0 : Math.round(from.saeSeconds() * 1e9);
         try (SaeTrainer trainer = from == null ? new SaeTrainer(sae, o, manager) : new SaeTrainer(sae, o, manager, from.trainer())) {

@@ -39,16 +39,8 @@ class SaeResumeTest {
     private Path corpus;
 
     private RunConfig config(String architecture) throws Exception {
-        List<String> lines = new ArrayList<>();
-        String[] names = {"Mary", "John", "Anna", "Carl", "Sam", "Vera"};
         // 40 texts: more than one forward's worth, so the stop falls inside an epoch's text order
-        for (int i = 0; i < 40; i++) {
-            String a = names[i % 6];
-            String b = names[(i + 1 + i / 6 % 5) % 6];
-            lines.add(String.format("{\"id\": \"e%d\", \"clean\": \"When %s and %s went to the garden , %s gave a hat to\","
-                    + " \"corrupt\": \"When %s and %s went to the garden , %s gave a hat to\", \"target\": \" %s\","
-                    + " \"foil\": \" %s\", \"group\": \"g%d\"}", i, a, b, b, a, b, a, a, b, i));
-        }
+        List<String> lines = SaeTrainCorpus.lines(40);
         corpus = tmp.resolve("c.jsonl");
         Files.write(corpus, lines);
         String sparsity = architecture.equals("topk") ? "\"k\": 4" : "\"l1_coefficient\": 0.01";
