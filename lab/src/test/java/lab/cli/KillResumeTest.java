@@ -100,7 +100,8 @@ class KillResumeTest {
                 + " \"metrics\": [\"kl\"], \"seeds\": [0], \"output\": {\"root\": \"" + tmp.resolve("runs") + "\", \"mlflow\": \""
                 + tmp.resolve("mlruns") + "\"}}");
         Process run = harnessProcess("run", config.toString());
-        Path dir = waitFor(tmp.resolve("runs"), run, "sae_train_state.safetensors", d -> Files.isRegularFile(d.resolve("sae_train_state.safetensors")));
+        String state = "sae_train_state.safetensors";
+        Path dir = waitFor(tmp.resolve("runs"), run, state, d -> Files.isRegularFile(d.resolve(state)));
         kill9(run);
         assertTrue(CliTest.harness("status", dir.toString()).out().startsWith("STALE"));
 

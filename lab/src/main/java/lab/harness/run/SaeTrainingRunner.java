@@ -43,7 +43,9 @@ import lab.viz.SummaryRow;
  * Ctrl+C marks it KILLED). Writes the SAE as a SAELens folder {@code sae/} (replaced whole at
  * every checkpoint, so an interrupted run keeps its last one), the step series
  * ({@code sae_steps.csv}, PNGs, MLflow {@code train/*}), {@code sae_training.json} with the
- * end-of-run evaluation and throughput, and {@code summary.json} rows the leaderboard reads.
+ * end-of-run evaluation and throughput, and {@code summary.json} rows the leaderboard reads. Each
+ * checkpoint also replaces the training state ({@link SaeTrainingStateFile}) that {@link #resume}
+ * continues a killed run from, to the result the uninterrupted run would have had.
  */
 final class SaeTrainingRunner {
 
@@ -154,10 +156,10 @@ final class SaeTrainingRunner {
                                 SaeCheckpoint.replace(sae, sparsity, dir.resolve(SAE_DIR));
                                 session.logMetrics(steps.newPoints());
                                 SaeTrainingStateFile.write(dir, state, steps.rows());
-                                afterCheckpoint.accept(state.trainer().step());
                                 SaeStepStats s = steps.last();
                                 log.info("step %d: mse %.5f, explained variance %.3f, L0 %.1f, dead %d", s.step(), s.mse(),
                                         s.explainedVariance(), s.l0(), s.deadFeatures());
+                                afterCheckpoint.accept(state.trainer().step());
                             }
                         });
             }
@@ -189,7 +191,7 @@ final class SaeTrainingRunner {
                     }
                 }
                 writeReport(dir, config, finals);
-                // a finished run is not resumed: its training state (as large as the SAE three times) goes
+                // a finished run is not resumed: its training state (the SAE three times over, and the buffer) goes
                 java.nio.file.Files.deleteIfExists(dir.resolve(SaeTrainingStateFile.FILE));
                 log.info("SAE in %s: %s", dir.resolve(SAE_DIR), finals);
             }

@@ -131,8 +131,9 @@ final class SaeTrainingStateFile {
     static Saved read(Path runDir, NDManager manager) {
         Path file = runDir.resolve(FILE);
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(runDir + " has no " + FILE + " (it stopped before its first checkpoint):"
-                    + " nothing to resume, start it again with scripts/harness run " + runDir.resolve("config.json"));
+            throw new IllegalArgumentException(runDir + " has no " + FILE + " (it stopped before its first checkpoint,"
+                    + " or checkpoint_every is 0): nothing to resume, start it again with scripts/harness run "
+                    + runDir.resolve("config.json"));
         }
         try (NDManager scratch = manager.newSubManager()) {
             Map<String, NDArray> all = SafetensorsFile.read(scratch, file);
