@@ -22,6 +22,16 @@ public final class ActivationBuffer {
     private final List<float[]> rows = new ArrayList<>();
     private boolean exhausted;
 
+    /**
+     * Everything a buffer holds between two batches, to continue exactly where it was.
+     *
+     * @param rows the rows held, in the buffer's order, [n * d_in] row-major
+     * @param random the shuffling Random's state ({@link RandomState})
+     * @param exhausted whether the source has ended
+     */
+    public record State(float[] rows, byte[] random, boolean exhausted) {
+    }
+
     /** @param source the next chunk of rows (e.g. one text's activations), or null when the stream has ended */
     public ActivationBuffer(Supplier<float[][]> source, int dIn, int capacity, int batchSize, long seed) {
         this.source = source;
@@ -29,6 +39,31 @@ public final class ActivationBuffer {
         this.capacity = capacity;
         this.batchSize = batchSize;
         this.random = new Random(seed);
+    }
+
+    /** A buffer continuing from {@code state} (what {@link #state()} returned) on the rest of the stream. */
+    public ActivationBuffer(Supplier<float[][]> source, int dIn, int capacity, int batchSize, State state) {
+        this.source = source;
+        this.dIn = dIn;
+        this.capacity = capacity;
+        this.batchSize = batchSize;
+        this.random = RandomState.load(state.random());
+        if (state.rows().length % dIn != 0) {
+            throw new IllegalArgumentException("a saved buffer of " + state.rows().length + " values is not whole rows of d_in " + dIn);
+        }
+        for (int r = 0; r < state.rows().length / dIn; r++) {
+            rows.add(java.util.Arrays.copyOfRange(state.rows(), r * dIn, (r + 1) * dIn));
+        }
+        this.exhausted = state.exhausted();
+    }
+
+    /** A copy of what the buffer holds now. */
+    public State state() {
+        float[] flat = new float[rows.size() * dIn];
+        for (int r = 0; r < rows.size(); r++) {
+            System.arraycopy(rows.get(r), 0, flat, r * dIn, dIn);
+        }
+        return new State(flat, RandomState.save(random), exhausted);
     }
 
     /** The next batch [batchSize * d_in] row-major, or null when the stream has no full batch left. */

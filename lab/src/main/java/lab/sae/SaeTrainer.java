@@ -35,6 +35,21 @@ public final class SaeTrainer implements AutoCloseable {
     private long tokens;
     private long step;
 
+    /**
+     * What a trainer carries from step to step besides the SAE's parameters: the learning-rate
+     * schedule position is {@code step}.
+     *
+     * @param step steps taken
+     * @param tokens tokens trained on
+     * @param firings per feature, tokens it fired on
+     * @param lastFiredAt per feature, the token count when it last fired (0: never)
+     * @param adamFirst Adam's first moments by parameter name
+     * @param adamSecond Adam's second moments by parameter name
+     */
+    public record State(long step, long tokens, long[] firings, long[] lastFiredAt, Map<String, NDArray> adamFirst,
+                        Map<String, NDArray> adamSecond) {
+    }
+
     public SaeTrainer(SparseAutoencoder sae, SaeTrainingOptions options, NDManager root) {
         this.sae = sae;
         this.options = options;
@@ -45,6 +60,25 @@ public final class SaeTrainer implements AutoCloseable {
         this.schedule = new LearningRate(options.lr(), Math.max(1, options.warmupSteps()), Integer.MAX_VALUE, 1.0);
         this.firings = new long[sae.config().dSae()];
         this.lastFiredAt = new long[sae.config().dSae()];
+    }
+
+    /** A trainer continuing from {@code saved} on {@code sae}, whose parameters are those of the same step. */
+    public SaeTrainer(SparseAutoencoder sae, SaeTrainingOptions options, NDManager root, State saved) {
+        this(sae, options, root);
+        if (saved.firings().length != firings.length || saved.lastFiredAt().length != lastFiredAt.length) {
+            throw new IllegalArgumentException("a saved trainer state counts " + saved.firings().length
+                    + " features but the SAE has d_sae " + firings.length);
+        }
+        adam.restore(saved.adamFirst(), saved.adamSecond());
+        System.arraycopy(saved.firings(), 0, firings, 0, firings.length);
+        System.arraycopy(saved.lastFiredAt(), 0, lastFiredAt, 0, lastFiredAt.length);
+        this.tokens = saved.tokens();
+        this.step = saved.step();
+    }
+
+    /** The state now; the moments are the live arrays (save them before the next step). */
+    public State state() {
+        return new State(step, tokens, firings.clone(), lastFiredAt.clone(), adam.firstMoments(), adam.secondMoments());
     }
 
     /** One step on {@code batch} [n * d_in] row-major. */

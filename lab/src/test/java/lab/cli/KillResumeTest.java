@@ -84,6 +84,43 @@ class KillResumeTest {
         assertTrue(meta.contains("status: 3") && !meta.contains("end_time: null"), "the same MLflow run, FINISHED: " + meta);
     }
 
+    /**
+     * An sae_train run killed with SIGKILL after a checkpoint (wherever it was then) resumes from its
+     * training state to the uninterrupted run's SAE, byte for byte, and the same step rows.
+     */
+    @Test
+    void anSaeTrainRunKilledMidwayResumesToTheUninterruptedSae() throws Exception {
+        Files.write(tmp.resolve("sae.jsonl"), lab.harness.run.SaeTrainCorpus.lines(40));
+        Path config = tmp.resolve("sae.json");
+        Files.writeString(config, "{\"name\": \"sae_killed\", \"model\": {\"path\": \""
+                + Path.of("../data/models/toy").toAbsolutePath().normalize() + "\", \"device\": \"cpu\"}, \"data\": {\"corpus\": \""
+                + tmp.resolve("sae.jsonl") + "\"}, \"experiment\": {\"type\": \"sae_train\", \"hook\": \"blocks.1.hook_resid_pre\","
+                + " \"d_sae\": 64, \"k\": 4, \"batch_size\": 32, \"buffer_tokens\": 256, \"epochs\": 40, \"warmup_steps\": 5,"
+                + " \"checkpoint_every\": 20, \"dead_feature_window\": 256, \"eval_examples\": 4, \"panel_features\": 0},"
+                + " \"metrics\": [\"kl\"], \"seeds\": [0], \"output\": {\"root\": \"" + tmp.resolve("runs") + "\", \"mlflow\": \""
+                + tmp.resolve("mlruns") + "\"}}");
+        Process run = harnessProcess("run", config.toString());
+        String state = "sae_train_state.safetensors";
+        Path dir = waitFor(tmp.resolve("runs"), run, state, d -> Files.isRegularFile(d.resolve(state)));
+        kill9(run);
+        assertTrue(CliTest.harness("status", dir.toString()).out().startsWith("STALE"));
+
+        CliTest.Outcome resumed = CliTest.harness("run", "--resume", dir.toString());
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals("FINISHED " + dir, resumed.out().strip());
+        Path uninterrupted = new ExperimentRunner(Clock.systemUTC()).run(new RunConfigLoader(tmp).load(config, List.of())).directory();
+        for (String f : new String[] {"sae/sae_weights.safetensors", "sae/sparsity.safetensors", "sae_steps.csv"}) {
+            assertArrayEquals(Files.readAllBytes(uninterrupted.resolve(f)), Files.readAllBytes(dir.resolve(f)), f);
+        }
+        JsonNode resumes = new ObjectMapper().readTree(dir.resolve("provenance.json").toFile()).get("resumed");
+        assertEquals("STALE", resumes.get(0).get("previous_state").asText());
+        int from = resumes.get(0).get("from_rows").asInt();
+        int steps = new ObjectMapper().readTree(dir.resolve("sae_training.json").toFile()).get("steps").asInt();
+        assertTrue(from > 0 && from % 20 == 0 && from < steps, "resumed from step " + from + " of " + steps);
+        String meta = mlflowMeta(dir);
+        assertTrue(meta.contains("status: 3"), "the same MLflow run, FINISHED: " + meta);
+    }
+
     private Path writeConfig() throws Exception {
         StringBuilder corpus = new StringBuilder();
         String[] names = {"Mary", "John"};
@@ -121,21 +158,28 @@ class KillResumeTest {
 
     /** The run directory, once its status.json records at least {@code seeds} finished seeds while the process lives. */
     private Path waitForSeeds(Path runs, Process p, int seeds) throws Exception {
+        return waitFor(runs, p, seeds + " seeds", dir -> {
+            var status = RunStatusFile.read(dir);
+            return status.isPresent() && status.get().seedsDone() != null && status.get().seedsDone() >= seeds;
+        });
+    }
+
+    /** The first run directory that is {@code reached} while the process lives. */
+    private Path waitFor(Path runs, Process p, String what, java.util.function.Predicate<Path> reached) throws Exception {
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline && p.isAlive()) {
             if (Files.isDirectory(runs)) {
                 try (Stream<Path> s = Files.list(runs)) {
                     for (Path dir : s.toList()) {
-                        var status = RunStatusFile.read(dir);
-                        if (status.isPresent() && status.get().seedsDone() != null && status.get().seedsDone() >= seeds) {
+                        if (reached.test(dir)) {
                             return dir;
                         }
                     }
                 }
             }
-            Thread.sleep(20);
+            Thread.sleep(10);
         }
-        throw new AssertionError("no run reached " + seeds + " seeds; process alive: " + p.isAlive() + "\n"
+        throw new AssertionError("no run reached " + what + "; process alive: " + p.isAlive() + "\n"
                 + Files.readString(tmp.resolve("out.txt")));
     }
 

@@ -1,13 +1,11 @@
 package lab.experiments.sae;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
-import java.util.function.Supplier;
+import java.util.Map;
 import lab.runtime.HookedTransformer;
 import lab.sae.ActivationBuffer;
 import lab.sae.HookActivations;
@@ -30,7 +28,19 @@ public final class SaeTraining {
     public interface Listener {
         void step(SaeStepStats stats);
 
-        void checkpoint(SparseAutoencoder sae, float[] log10Sparsity) throws IOException;
+        /** @param state all a resumed run needs to go on exactly from here (live arrays: save them now) */
+        void checkpoint(SparseAutoencoder sae, float[] log10Sparsity, State state) throws IOException;
+    }
+
+    /**
+     * Where a training loop stands between two steps: with it, {@link #train} continues as if it
+     * had never stopped (the same batches, the same updates, bit for bit).
+     *
+     * @param parameters the SAE's trainable parameters as trained (before any folding for saving)
+     * @param seconds loop wall time so far; {@code saeSeconds}: time in SAE steps so far
+     */
+    public record State(Map<String, NDArray> parameters, SaeTrainer.State trainer, ActivationBuffer.State buffer,
+                        TextStream.State stream, double seconds, double saeSeconds) {
     }
 
     /**
@@ -48,9 +58,12 @@ public final class SaeTraining {
     private SaeTraining() {
     }
 
-    /** @param metadata SAELens metadata for the saved SAE (hook_name is set here) */
+    /**
+     * @param metadata SAELens metadata for the saved SAE (hook_name is set here)
+     * @param from a checkpoint's state to continue from (same options, texts and seed), or null to start
+     */
     public static Result train(HookedTransformer model, SaeTrainingOptions o, List<long[]> texts, long seed,
-                               ObjectNode metadata, NDManager manager, Listener listener) throws IOException {
+                               ObjectNode metadata, NDManager manager, State from, Listener listener) throws IOException {
         HookActivations acts = new HookActivations(model, o.hook());
         if (texts.isEmpty()) {
             throw new IllegalArgumentException("no texts to train on");
@@ -59,51 +72,42 @@ public final class SaeTraining {
         meta.put("hook_name", o.hook());
         SaeConfig config = new SaeConfig(o.architecture(), acts.dIn(), o.dSae(), o.k(), true,
                 o.architecture() == SaeArchitecture.TOPK, o.hook().endsWith("attn.hook_z") ? "hook_z" : "none", meta);
-        Random order = new Random(seed);
-        long[] modelTokens = {0};
-        Supplier<float[][]> stream = new Supplier<>() {
-            int epoch = -1;
-            List<long[]> shuffled = List.of();
-            int next;
-
-            @Override
-            public float[][] get() {
-                while (next >= shuffled.size()) {
-                    if (++epoch >= o.epochs()) {
-                        return null;
-                    }
-                    List<long[]> list = new ArrayList<>(texts);
-                    Collections.shuffle(list, order);
-                    shuffled = list;
-                    next = 0;
-                }
-                List<long[]> group = shuffled.subList(next, Math.min(shuffled.size(), next + TEXTS_PER_FORWARD));
-                next += group.size();
-                group.forEach(t -> modelTokens[0] += t.length);
-                return acts.of(group, o.excludeBos());
-            }
-        };
-        ActivationBuffer buffer = new ActivationBuffer(stream, acts.dIn(), o.bufferTokens(), o.batchSize(), seed + 1);
+        TextStream stream = from == null ? new TextStream(acts, texts, o.epochs(), o.excludeBos(), seed)
+                : new TextStream(acts, texts, o.epochs(), o.excludeBos(), from.stream());
+        ActivationBuffer buffer = from == null
+                ? new ActivationBuffer(stream, acts.dIn(), o.bufferTokens(), o.batchSize(), seed + 1)
+                : new ActivationBuffer(stream, acts.dIn(), o.bufferTokens(), o.batchSize(), from.buffer());
         long start = System.nanoTime();
-        float[] first = buffer.next();
-        if (first == null) {
-            throw new IllegalArgumentException("the texts hold fewer than batch_size (" + o.batchSize() + ") tokens;"
-                    + " lower experiment.batch_size or use a larger corpus");
+        double priorSeconds = from == null ? 0 : from.seconds();
+        float[] first = null;
+        SparseAutoencoder sae;
+        if (from == null) {
+            first = buffer.next();
+            if (first == null) {
+                throw new IllegalArgumentException("the texts hold fewer than batch_size (" + o.batchSize() + ") tokens;"
+                        + " lower experiment.batch_size or use a larger corpus");
+            }
+            sae = SaeInit.create(manager, config, seed, first);
+        } else {
+            // the state is read on the CPU; the SAE trains where the model runs
+            Map<String, NDArray> onDevice = new java.util.LinkedHashMap<>();
+            from.parameters().forEach((name, a) -> onDevice.put(name, a.toDevice(manager.getDevice(), false)));
+            sae = new SparseAutoencoder(config, manager, onDevice, "the saved training state");
         }
-        SparseAutoencoder sae = SaeInit.create(manager, config, seed, first);
-        long saeNanos = 0;
-        try (SaeTrainer trainer = new SaeTrainer(sae, o, manager)) {
-            for (float[] batch = first; batch != null; batch = buffer.next()) {
+        long saeNanos = from == null ? 0 : Math.round(from.saeSeconds() * 1e9);
+        try (SaeTrainer trainer = from == null ? new SaeTrainer(sae, o, manager) : new SaeTrainer(sae, o, manager, from.trainer())) {
+            for (float[] batch = from == null ? first : buffer.next(); batch != null; batch = buffer.next()) {
                 long t0 = System.nanoTime();
                 SaeStepStats stats = trainer.step(batch);
                 saeNanos += System.nanoTime() - t0;
                 listener.step(stats);
                 if (o.checkpointEvery() > 0 && trainer.step() % o.checkpointEvery() == 0) {
-                    listener.checkpoint(sae, trainer.log10Sparsity());
+                    listener.checkpoint(sae, trainer.log10Sparsity(), new State(sae.parameters(), trainer.state(),
+                            buffer.state(), stream.state(), priorSeconds + (System.nanoTime() - start) / 1e9, saeNanos / 1e9));
                 }
             }
-            return new Result(sae, trainer.log10Sparsity(), trainer.step(), trainer.tokens(), modelTokens[0],
-                    (System.nanoTime() - start) / 1e9, saeNanos / 1e9);
+            return new Result(sae, trainer.log10Sparsity(), trainer.step(), trainer.tokens(), stream.modelTokens(),
+                    priorSeconds + (System.nanoTime() - start) / 1e9, saeNanos / 1e9);
         }
     }
 }

@@ -90,6 +90,9 @@ public final class ExperimentRunner {
     public Outcome resume(Path dir) throws IOException {
         ResumePlan plan = ResumePlan.check(dir, RunConfigLoader.inWorkingDirectory(), RunLiveness.here());
         RunConfig config = plan.config();
+        if (SaeTrainingRunner.TYPE.equals(config.experiment().type())) {
+            return new SaeTrainingRunner(clock).resume(dir, plan);
+        }
         try (RunLog log = new RunLog(dir.resolve("run.log"))) {
             RunStatusFile status = plan.begin(clock, log);
             try (RunSession session = RunSession.resume(dir, config, status, log, clock, plan.keptRows().size())) {

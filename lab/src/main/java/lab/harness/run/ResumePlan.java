@@ -57,6 +57,10 @@ final class ResumePlan {
         }
         RunConfig config = loader.load(dir.resolve("config.json"), List.of());
         ProvenanceCheck.requireUnchanged(config, dir);
+        if (SaeTrainingRunner.TYPE.equals(config.experiment().type())) {
+            // no results table: a training run continues from its training state (SaeTrainingRunner#resume)
+            return new ResumePlan(observed, config, List.of(), 0);
+        }
         ResultsSchema schema = ResultsSchemas.forExperiment(
                 Experiments.create(config.experiment().type(), config.experiment().params()), config.metrics());
         RunStatus status = observed.status();
@@ -115,11 +119,16 @@ final class ResumePlan {
      * appends the resume to provenance.json.
      */
     RunStatusFile begin(Clock clock, RunLog log) throws IOException {
+        return begin(clock, log, keptRows.size(), seedsDone);
+    }
+
+    /** As {@link #begin(Clock, RunLog)}, recording what the run kept in its own terms (an sae_train run: step rows). */
+    RunStatusFile begin(Clock clock, RunLog log, int fromRows, int fromSeeds) throws IOException {
         if (observed.stale()) {
             log.info("%s was STALE (%s): %s", observed.dir(), observed.staleReason(), StaleRuns.markKilled(observed, clock));
         }
         RunStatusFile status = RunStatusFile.resume(observed.dir(), clock);
-        new ResumeRecord(clock.instant().toString(), observed.state(), keptRows.size(), seedsDone, RunStatusFile.hostName(),
+        new ResumeRecord(clock.instant().toString(), observed.state(), fromRows, fromSeeds, RunStatusFile.hostName(),
                 GitInfo.of(config.baseDir())).appendTo(observed.dir());
         return status;
     }

@@ -40,6 +40,17 @@ final class SaeStepLog {
         this.dir = dir;
     }
 
+    /** A resumed run's log: {@code kept} are the rows up to its checkpoint, already handed to MLflow. */
+    SaeStepLog(Path dir, List<SaeStepStats> kept) {
+        this.dir = dir;
+        rows.addAll(kept);
+        handedOut = rows.size();
+    }
+
+    List<SaeStepStats> rows() {
+        return java.util.Collections.unmodifiableList(rows);
+    }
+
     void add(SaeStepStats s) {
         rows.add(s);
     }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import lab.experiments.PreparedExample;
 import lab.experiments.sae.FeatureAnalysis;
 import lab.experiments.sae.SaeTraining;
@@ -42,7 +43,9 @@ import lab.viz.SummaryRow;
  * Ctrl+C marks it KILLED). Writes the SAE as a SAELens folder {@code sae/} (replaced whole at
  * every checkpoint, so an interrupted run keeps its last one), the step series
  * ({@code sae_steps.csv}, PNGs, MLflow {@code train/*}), {@code sae_training.json} with the
- * end-of-run evaluation and throughput, and {@code summary.json} rows the leaderboard reads.
+ * end-of-run evaluation and throughput, and {@code summary.json} rows the leaderboard reads. Each
+ * checkpoint also replaces the training state ({@link SaeTrainingStateFile}) that {@link #resume}
+ * continues a killed run from, to the result the uninterrupted run would have had.
  */
 final class SaeTrainingRunner {
 
@@ -52,9 +55,16 @@ final class SaeTrainingRunner {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Clock clock;
+    private final LongConsumer afterCheckpoint;
 
     SaeTrainingRunner(Clock clock) {
+        this(clock, step -> { });
+    }
+
+    /** @param afterCheckpoint told each step whose checkpoint is on disk (tests stop a run there, as a kill would) */
+    SaeTrainingRunner(Clock clock, LongConsumer afterCheckpoint) {
         this.clock = clock;
+        this.afterCheckpoint = afterCheckpoint;
     }
 
     /** @param started learns the run directory once its status says RUNNING (battery tasks record it) */
@@ -72,21 +82,46 @@ final class SaeTrainingRunner {
         try (RunLog log = new RunLog(dir.resolve("run.log"));
              RunSession session = RunSession.open(dir, config, status, log, clock)) {
             log.info("run %s: sae_train at %s in %s", config.name(), options.hook(), dir);
-            try {
-                execute(config, options, dir, session, log);
-                session.finish(RunState.FINISHED, null);
-                log.info("finished: %s", dir);
-                return new ExperimentRunner.Outcome(dir, RunState.FINISHED);
-            } catch (RuntimeException | IOException e) {
-                log.info("failed: %s", e.getMessage());
-                session.finish(RunState.FAILED, e);
-                throw e;
+            return runIn(dir, config, options, session, log, null);
+        }
+    }
+
+    /**
+     * Continues a KILLED, STALE or FAILED run from its training state (see {@link SaeTrainingStateFile}),
+     * read before anything is written: the same batches and updates as if it had never stopped.
+     */
+    ExperimentRunner.Outcome resume(Path dir, ResumePlan plan) throws IOException {
+        RunConfig config = plan.config();
+        SaeTrainingOptions options = SaeTrainingOptions.fromParams(config.experiment().params());
+        try (NDManager stateManager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            SaeTrainingStateFile.Saved saved = SaeTrainingStateFile.read(dir, stateManager);
+            try (RunLog log = new RunLog(dir.resolve("run.log"))) {
+                RunStatusFile status = plan.begin(clock, log, (int) saved.step(), 0);
+                try (RunSession session = RunSession.resume(dir, config, status, log, clock, (int) saved.step())) {
+                    log.info("resume %s: sae_train from its checkpoint at step %d", dir, saved.step());
+                    return runIn(dir, config, options, session, log, saved);
+                }
             }
         }
     }
 
-    private void execute(RunConfig config, SaeTrainingOptions options, Path dir, RunSession session, RunLog log)
-            throws IOException {
+    private ExperimentRunner.Outcome runIn(Path dir, RunConfig config, SaeTrainingOptions options, RunSession session,
+                                           RunLog log, SaeTrainingStateFile.Saved saved) throws IOException {
+        try {
+            execute(config, options, dir, session, log, saved);
+            session.finish(RunState.FINISHED, null);
+            log.info("finished: %s", dir);
+            return new ExperimentRunner.Outcome(dir, RunState.FINISHED);
+        } catch (RuntimeException | IOException e) {
+            log.info("failed: %s", e.getMessage());
+            session.finish(RunState.FAILED, e);
+            throw e;
+        }
+    }
+
+    /** @param saved the checkpoint a resumed run continues from; null: from the start */
+    private void execute(RunConfig config, SaeTrainingOptions options, Path dir, RunSession session, RunLog log,
+                         SaeTrainingStateFile.Saved saved) throws IOException {
         HookedTransformer model;
         try (var p = session.phase("load_model")) {
             model = ModelLoader.load(config.model().path(),
@@ -102,24 +137,29 @@ final class SaeTrainingRunner {
             List<long[]> texts = examples.stream().map(PreparedExample::clean).toList();
             log.info("model %s on %s; %d texts, %d tokens per epoch", config.model().path(), m.device(), texts.size(),
                     texts.stream().mapToLong(t -> t.length).sum());
-            SaeStepLog steps = new SaeStepLog(dir);
+            SaeStepLog steps = saved == null ? new SaeStepLog(dir) : new SaeStepLog(dir, saved.steps());
             SaeTraining.Result trained;
             try (var p = session.phase("train")) {
                 trained = SaeTraining.train(m, options, texts, seed, metadata(config, m, options), manager,
-                        new SaeTraining.Listener() {
+                        saved == null ? null : saved.state(), new SaeTraining.Listener() {
                             @Override
                             public void step(SaeStepStats stats) {
                                 steps.add(stats);
                             }
 
                             @Override
-                            public void checkpoint(SparseAutoencoder sae, float[] sparsity) throws IOException {
-                                SaeCheckpoint.replace(sae, sparsity, dir.resolve(SAE_DIR));
+                            public void checkpoint(SparseAutoencoder sae, float[] sparsity, SaeTraining.State state)
+                                    throws IOException {
+                                // the training state last: it is what a resume continues from, and the
+                                // series and folder it rewrites are then never behind it
                                 steps.writeCsv();
+                                SaeCheckpoint.replace(sae, sparsity, dir.resolve(SAE_DIR));
                                 session.logMetrics(steps.newPoints());
+                                SaeTrainingStateFile.write(dir, state, steps.rows());
                                 SaeStepStats s = steps.last();
                                 log.info("step %d: mse %.5f, explained variance %.3f, L0 %.1f, dead %d", s.step(), s.mse(),
                                         s.explainedVariance(), s.l0(), s.deadFeatures());
+                                afterCheckpoint.accept(state.trainer().step());
                             }
                         });
             }
@@ -151,6 +191,8 @@ final class SaeTrainingRunner {
                     }
                 }
                 writeReport(dir, config, finals);
+                // a finished run is not resumed: its training state (the SAE three times over, and the buffer) goes
+                java.nio.file.Files.deleteIfExists(dir.resolve(SaeTrainingStateFile.FILE));
                 log.info("SAE in %s: %s", dir.resolve(SAE_DIR), finals);
             }
         }

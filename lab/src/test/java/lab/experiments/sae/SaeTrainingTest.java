@@ -61,7 +61,7 @@ class SaeTrainingTest {
     }
 
     static SaeTraining.Result train(NDManager m, SaeTrainingOptions o, long seed, List<SaeStepStats> steps) throws IOException {
-        return SaeTraining.train(model, o, texts, seed, JsonNodeFactory.instance.objectNode(), m, listener(steps));
+        return SaeTraining.train(model, o, texts, seed, JsonNodeFactory.instance.objectNode(), m, null, listener(steps));
     }
 
     static SaeTraining.Listener listener(List<SaeStepStats> steps) {
@@ -72,7 +72,7 @@ class SaeTrainingTest {
             }
 
             @Override
-            public void checkpoint(SparseAutoencoder sae, float[] sparsity) {
+            public void checkpoint(SparseAutoencoder sae, float[] sparsity, SaeTraining.State state) {
             }
         };
     }
@@ -129,7 +129,7 @@ class SaeTrainingTest {
                     coefficient, 0, 1e-3, 20, 128, 8, 2048, 4000, 0, true, 8);
             try (NDManager m = NDManager.newBaseManager()) {
                 List<SaeStepStats> steps = new ArrayList<>();
-                SaeTraining.train(model, o, corpus, 7, JsonNodeFactory.instance.objectNode(), m, listener(steps));
+                SaeTraining.train(model, o, corpus, 7, JsonNodeFactory.instance.objectNode(), m, null, listener(steps));
                 last[run] = steps.get(steps.size() - 1);
                 if (run == 0) {
                     assertTrue(steps.stream().allMatch(s -> s.auxLoss() == 0), "no AuxK term with the coefficient 0");
