@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 /** {@code harness compare RUN_A RUN_B}: paired statistics of A minus B from two runs' results.parquet. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Pair the rows of two runs (same condition, example and seed) and report A - B per metric:"
-                + " paired bootstrap 95%% CI, sign-flip permutation p-value, and McNemar's test on accuracy flips.")
+                + " paired bootstrap 95%% CI, sign-flip permutation p-value, and McNemar's test on accuracy flips;"
+                + " or, with --rank, how well A ranks B's conditions. --report draws the maps the runs share side by side.")
 final class CompareCommand implements Runnable {
 
     @Parameters(index = "0", paramLabel = "RUN_A", description = "Run directory (holding results.parquet).")
@@ -75,6 +76,10 @@ final class CompareCommand implements Runnable {
         ResultsTable a = read(runA);
         ResultsTable b = read(runB);
         if (rankMetric != null) {
+            if (metric != null || perCondition) {
+                throw new IllegalArgumentException("--rank ranks one metric over the conditions: drop --metric and"
+                        + " --per-condition, which belong to the paired tests");
+            }
             RankAgreement.Result rank = RankAgreement.of(a, b, rankMetric, where, zeroBelow);
             Map<String, String> facts = rankFacts(rank);
             printRanks(rank, facts);
@@ -95,7 +100,11 @@ final class CompareCommand implements Runnable {
         if (lines.isEmpty()) {
             throw new IllegalArgumentException("no metric '" + metric + "' in both runs");
         }
+        printPaired(result, lines);
         writeReport(a, b, lines.stream().map(RunComparison.Line::metric).distinct().toList(), pairedFacts(lines));
+    }
+
+    private void printPaired(RunComparison.Result result, List<RunComparison.Line> lines) {
         if (json) {
             printJson(Map.of("unpaired_rows_a", result.unpairedA(), "unpaired_rows_b", result.unpairedB(), "lines", lines));
             return;
@@ -144,9 +153,11 @@ final class CompareCommand implements Runnable {
         facts.put("over condition means", String.format("%d conditions, Spearman %.4f, Pearson %.4f", r.overConditions().n(),
                 r.overConditions().spearman(), r.overConditions().pearson()));
         RankAgreement.PerExample e = r.perExample();
-        facts.put("per example", String.format("%d (example, seed) groups, Spearman mean %.4f, median %.4f, lowest %.4f (%s)%s",
-                e.examples(), e.mean(), e.median(), e.min(), e.worstExample(),
-                e.constant() == 0 ? "" : "; " + e.constant() + " constant in a run, left out"));
+        facts.put("per example", e.worstExample() == null
+                ? e.examples() + " (example, seed) groups, none ranks anything (every one is constant in a run)"
+                : String.format("%d (example, seed) groups, Spearman mean %.4f, median %.4f, lowest %.4f (%s)%s",
+                        e.examples(), e.mean(), e.median(), e.min(), e.worstExample(),
+                        e.constant() == 0 ? "" : "; " + e.constant() + " constant in a run, left out"));
         facts.put("over cells", String.format("%d, Spearman %.4f, Pearson %.4f", r.overCells().n(), r.overCells().spearman(),
                 r.overCells().pearson()));
         if (r.unpairedA() + r.unpairedB() > 0) {
@@ -172,8 +183,14 @@ final class CompareCommand implements Runnable {
         if (report == null) {
             return;
         }
+        lab.viz.RunReport page;
         try {
-            HtmlReport.write(ComparisonReport.build(runA, a, runB, b, metrics, facts), report);
+            page = ComparisonReport.build(runA, a, runB, b, metrics, facts);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the runs' config.json for the report: " + e.getMessage(), e);
+        }
+        try {
+            HtmlReport.write(page, report);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write " + report + ": " + e.getMessage(), e);
         }

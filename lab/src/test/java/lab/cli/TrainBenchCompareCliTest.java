@@ -148,6 +148,9 @@ class TrainBenchCompareCliTest {
                 assertEquals(cellsA.get(i) - cellsB.get(i), cellsDiff.get(i), 1e-9, "cell " + i);
             }
         }
+        CliTest.Outcome rankAndMetric = CliTest.harness("compare", a.toString(), b.toString(), "--rank", "kl", "--metric", "kl");
+        assertEquals(2, rankAndMetric.code());
+        assertTrue(rankAndMetric.err().contains("drop --metric and --per-condition"), rankAndMetric.err());
         CliTest.Outcome whereAlone = CliTest.harness("compare", a.toString(), b.toString(), "--where", "layer=0");
         assertEquals(2, whereAlone.code());
         assertTrue(whereAlone.err().contains("--where applies to --rank only"), whereAlone.err());

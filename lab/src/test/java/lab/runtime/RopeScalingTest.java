@@ -64,14 +64,24 @@ class RopeScalingTest {
     }
 
     /**
-     * GPTNeoXConfig without a rotary fraction rotates a quarter of each head, and the rope object's
-     * rope_theta wins over a top-level one (the top level only fills in a missing value).
+     * GPTNeoXConfig takes the rope object's values, else rotary_pct / rotary_emb_base, else a quarter of
+     * each head and base 10000: top-level rope_theta and partial_rotary_factor are not its names and
+     * change nothing (checked with transformers 5.17's GPTNeoXConfig.from_dict).
      */
     @Test
     void neoxDefaultsAndPrecedenceAreHfs() throws IOException {
         Path dir = copyOf("pythia-tiny");
         rewrite(dir, "\"partial_rotary_factor\": 0.25,", "");
-        rewrite(dir, "\"rope_parameters\": {", "\"rope_theta\": 500.0, \"rope_parameters\": {");
+        rewrite(dir, "\"rope_theta\": 10000.0,", "");
+        rewrite(dir, "\"rope_parameters\": {", "\"rope_theta\": 500.0, \"partial_rotary_factor\": 0.5, \"rope_parameters\": {");
+        assertHfLogits(dir, "pythia-tiny");
+    }
+
+    /** Within the rope object, its values win over the old top-level names. */
+    @Test
+    void neoxRopeObjectWinsOverOldNames() throws IOException {
+        Path dir = copyOf("pythia-tiny");
+        rewrite(dir, "\"rope_parameters\": {", "\"rotary_emb_base\": 500.0, \"rotary_pct\": 0.5, \"rope_parameters\": {");
         assertHfLogits(dir, "pythia-tiny");
     }
 

@@ -13,9 +13,10 @@ import java.util.Map;
 import lab.experiments.Experiment;
 import lab.experiments.Experiments;
 import lab.experiments.MapAxes;
+import lab.harness.maps.HeatmapAssembler;
 import lab.harness.results.ResultsTable;
 import lab.harness.results.SeedLevelSummarizer;
-import lab.harness.run.HeatmapAssembler;
+import lab.harness.rundir.FinishedRuns;
 import lab.viz.EffectTable;
 import lab.viz.HeatmapData;
 import lab.viz.RunReport;
@@ -92,16 +93,22 @@ public final class ComparisonReport {
 
     private static Experiment experimentOf(Path run) throws IOException {
         ObjectNode params = ((ObjectNode) experimentNode(run)).deepCopy();
+        String type = params.path("type").asText();
         params.remove("type");
-        return Experiments.create(typeOf(run), params);
+        return Experiments.create(type, params);
     }
 
+    /** The run's experiment type, or "type unknown" where its config.json cannot be found (the numbers still compare). */
     private static String typeOf(Path run) throws IOException {
-        return experimentNode(run).path("type").asText("?");
+        try {
+            return experimentNode(run).path("type").asText("type unknown");
+        } catch (IllegalArgumentException e) {
+            return "type unknown";
+        }
     }
 
     private static JsonNode experimentNode(Path run) throws IOException {
-        Path config = (Files.isDirectory(run) ? run : run.getParent()).resolve("config.json");
+        Path config = (Files.isDirectory(run) ? run : run.toAbsolutePath().getParent()).resolve(FinishedRuns.CONFIG_FILE);
         if (!Files.isRegularFile(config)) {
             throw new IllegalArgumentException("no config.json beside " + run + "; give a run directory that `harness run` wrote");
         }

@@ -3,9 +3,13 @@ package lab.harness.compare;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import lab.harness.results.ColumnRole;
+import lab.harness.results.ColumnSpec;
 import lab.harness.results.ResultRow;
 import lab.harness.results.ResultsTable;
 import lab.harness.stats.RankCorrelation;
@@ -58,11 +62,12 @@ public final class RankAgreement {
                         + t.schema().summarisedNames() + ": pass --rank with one of them");
             }
         }
-        for (String column : where.keySet()) {
-            if (!a.schema().conditionNames().contains(column)) {
-                throw new IllegalArgumentException("--where " + column + ": not a condition column of these runs; they have "
-                        + a.schema().conditionNames());
-            }
+        Map<String, Object> wanted = new LinkedHashMap<>();
+        for (Map.Entry<String, String> w : where.entrySet()) {
+            ColumnSpec column = a.schema().find(w.getKey()).filter(c -> c.role() == ColumnRole.CONDITION)
+                    .orElseThrow(() -> new IllegalArgumentException("--where " + w.getKey() + ": not a condition column of"
+                            + " these runs; they have " + a.schema().conditionNames()));
+            wanted.put(column.name(), typed(column, w.getValue(), a));
         }
         RowPairs pairs = RowPairs.of(a, b);
         Map<String, double[][]> byCondition = new LinkedHashMap<>();
@@ -71,7 +76,7 @@ public final class RankAgreement {
         pairs.byCondition().forEach((condition, rows) -> {
             List<double[]> kept = new ArrayList<>();
             for (ResultRow[] pair : rows) {
-                if (!matches(pair[0], where)) {
+                if (!matches(pair[0], wanted)) {
                     continue;
                 }
                 double x = pair[0].getDouble(metric);
@@ -90,7 +95,8 @@ public final class RankAgreement {
         });
         if (byCondition.size() < 2) {
             throw new IllegalArgumentException("fewer than two conditions have a complete pair of '" + metric + "'"
-                    + (where.isEmpty() ? "" : " where " + where) + ": nothing to rank; check --where against the runs' conditions");
+                    + (where.isEmpty() ? "" : " where " + where) + ": nothing to rank; widen --where, or compare runs with"
+                    + " more conditions");
         }
         List<double[]> means = new ArrayList<>();
         for (double[][] rows : byCondition.values()) {
@@ -101,13 +107,40 @@ public final class RankAgreement {
                 correlation(cells), pairs.unpairedA(), pairs.unpairedB());
     }
 
-    private static boolean matches(ResultRow row, Map<String, String> where) {
-        for (Map.Entry<String, String> w : where.entrySet()) {
-            if (!Objects.equals(String.valueOf(row.get(w.getKey())), w.getValue())) {
+    private static boolean matches(ResultRow row, Map<String, Object> wanted) {
+        for (Map.Entry<String, Object> w : wanted.entrySet()) {
+            if (!Objects.equals(row.get(w.getKey()), w.getValue())) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * {@code text} as a value of {@code column}'s type, so that scale=0 finds the rows whose scale is
+     * 0.0; a value no row has is an error listing the values there are.
+     */
+    private static Object typed(ColumnSpec column, String text, ResultsTable table) {
+        Object value;
+        try {
+            value = switch (column.type()) {
+                case INT32 -> Integer.parseInt(text.trim());
+                case INT64 -> Long.parseLong(text.trim());
+                case DOUBLE -> Double.parseDouble(text.trim());
+                case BOOLEAN -> Boolean.parseBoolean(text.trim());
+                case STRING -> text;
+            };
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--where " + column.name() + "=" + text + ": " + column.name() + " holds "
+                    + column.type().name().toLowerCase(java.util.Locale.ROOT) + " values, and '" + text + "' is not one");
+        }
+        Set<Object> present = new LinkedHashSet<>();
+        table.rows().stream().map(row -> row.get(column.name())).filter(Objects::nonNull).forEach(present::add);
+        if (!present.contains(value)) {
+            throw new IllegalArgumentException("--where " + column.name() + "=" + text + ": no row has that value; "
+                    + column.name() + " takes " + present);
+        }
+        return value;
     }
 
     private static PerExample perExample(Map<String, List<double[]>> byExample) {

@@ -16,6 +16,8 @@ import lab.experiments.Experiments;
 import lab.experiments.PreparedExample;
 import lab.harness.config.RunConfig;
 import lab.harness.config.RunConfigLoader;
+import lab.harness.maps.ExampleHeatmaps;
+import lab.harness.maps.HeatmapAssembler;
 import lab.harness.provenance.InputFiles;
 import lab.harness.results.ResultRow;
 import lab.harness.results.ResultsRecorder;

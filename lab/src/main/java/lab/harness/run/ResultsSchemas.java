@@ -7,12 +7,12 @@ import lab.harness.results.ColumnType;
 import lab.harness.results.ResultsSchema;
 
 /** The results table of an experiment: identity columns, its condition columns, the metrics, its baselines. */
-final class ResultsSchemas {
+public final class ResultsSchemas {
 
     private ResultsSchemas() {
     }
 
-    static ResultsSchema forExperiment(Experiment experiment, List<String> metrics) {
+    public static ResultsSchema forExperiment(Experiment experiment, List<String> metrics) {
         ResultsSchema.Builder b = ResultsSchema.builder();
         for (ConditionColumn c : experiment.conditionColumns()) {
             b.condition(c.name(), switch (c.kind()) {

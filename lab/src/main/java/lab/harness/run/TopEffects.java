@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lab.experiments.metrics.AnswerMetrics;
+import lab.harness.maps.HeatmapAssembler;
 import lab.harness.results.ColumnSpec;
 import lab.harness.results.ResultRow;
 import lab.harness.results.ResultsSchema;

@@ -47,12 +47,6 @@ public final class HfConfig {
         return n != null && !n.isNull();
     }
 
-    /** A key that may sit at the top level or inside the rope object ({@link #ropeObject()}). */
-    public boolean hasRope(String key) {
-        JsonNode rope = ropeObject();
-        return has(key) || (rope != null && rope.has(key) && !rope.get(key).isNull());
-    }
-
     /**
      * A rotary number as transformers 5 resolves it: the rope object's value wins (the top-level key
      * only fills it in when absent), then the top level, then {@code fallback}.
@@ -65,13 +59,17 @@ public final class HfConfig {
         return has(key) ? number(key) : fallback;
     }
 
-    /** A number inside the rope object ({@link #ropeObject()}), if it is there. */
+    /** A number inside the rope object ({@link #ropeObject()}), if it is there; a value that is not a number is an error. */
     public OptionalDouble ropeInner(String key) {
         JsonNode rope = ropeObject();
-        if (rope != null && rope.has(key) && rope.get(key).isNumber()) {
-            return OptionalDouble.of(rope.get(key).asDouble());
+        if (rope == null || !rope.has(key) || rope.get(key).isNull()) {
+            return OptionalDouble.empty();
         }
-        return OptionalDouble.empty();
+        if (!rope.get(key).isNumber()) {
+            throw new ModelLoadException(file + ": '" + key + "' in " + ropeObjectKey() + " should be a number, found "
+                    + rope.get(key));
+        }
+        return OptionalDouble.of(rope.get(key).asDouble());
     }
 
     /**

@@ -18,11 +18,10 @@ public final class NeoXWeights implements WeightConverter {
         int heads = hf.integer("num_attention_heads");
         int layers = hf.integer("num_hidden_layers");
         int dHead = d / heads;
-        // as GPTNeoXConfig: the rope object's values first, then the old top-level names; a quarter of each head by default
-        double pct = hf.ropeInner("partial_rotary_factor")
-                .orElse(hf.has("rotary_pct") ? hf.number("rotary_pct") : hf.rope("partial_rotary_factor", 0.25));
-        double theta = hf.ropeInner("rope_theta")
-                .orElse(hf.has("rotary_emb_base") ? hf.number("rotary_emb_base") : hf.rope("rope_theta", 10000.0));
+        // as GPTNeoXConfig: the rope object's values, else the old names rotary_pct / rotary_emb_base, else a
+        // quarter of each head and base 10000; a top-level rope_theta or partial_rotary_factor is ignored, as there
+        double pct = hf.ropeInner("partial_rotary_factor").orElse(hf.has("rotary_pct") ? hf.number("rotary_pct") : 0.25);
+        double theta = hf.ropeInner("rope_theta").orElse(hf.has("rotary_emb_base") ? hf.number("rotary_emb_base") : 10000.0);
         return new ModelConfig("gpt_neox", layers, heads, heads, d, dHead, hf.integer("intermediate_size", 4 * d),
                 hf.integer("vocab_size"), hf.integer("max_position_embeddings"), ModelConfig.NormKind.LAYER_NORM,
                 hf.number("layer_norm_eps", 1e-5), ModelConfig.Positional.ROTARY, (int) (dHead * pct), theta,

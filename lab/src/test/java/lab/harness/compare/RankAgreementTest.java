@@ -107,15 +107,60 @@ class RankAgreementTest {
         assertTrue(raw < 0.95, "noise ranked as data: " + raw);
     }
 
+    /** Both directions in one table: c2x ranked the same way in both runs, x2c the opposite way. */
+    private static ResultsTable twoDirections(boolean estimate) {
+        ResultsTable t = new ResultsTable(SCHEMA);
+        for (String direction : new String[] {"c2x", "x2c"}) {
+            for (int p = 0; p < 5; p++) {
+                double v = direction.equals("x2c") && estimate ? -p : p;
+                t.newRow().exampleId("e0").seed(0).group("g").set("direction", direction).set("position", p)
+                        .set("patch_score", v).append();
+            }
+        }
+        return t;
+    }
+
     @Test
-    void whereKeepsOneDirectionAndBadInputIsOneClearError() {
+    void whereKeepsOneDirection() {
+        ResultsTable exact = twoDirections(false);
+        ResultsTable estimate = twoDirections(true);
+        assertEquals(1.0, RankAgreement.of(estimate, exact, "patch_score", Map.of("direction", "c2x"), 1e-6)
+                .overConditions().spearman(), 1e-12);
+        assertEquals(-1.0, RankAgreement.of(estimate, exact, "patch_score", Map.of("direction", "x2c"), 1e-6)
+                .overConditions().spearman(), 1e-12);
+        RankAgreement.Result both = RankAgreement.of(estimate, exact, "patch_score", Map.of(), 1e-6);
+        assertEquals(10, both.overConditions().n());
+        assertTrue(Math.abs(both.overConditions().spearman()) < 0.9, "both directions mixed: " + both.overConditions());
+    }
+
+    @Test
+    void aNumberColumnMatchesByValueNotByHowItIsWritten() {
+        ResultsSchema scaled = ResultsSchema.builder().condition("scale", ColumnType.DOUBLE).condition("layer", ColumnType.INT32)
+                .metric("kl").build();
+        ResultsTable a = new ResultsTable(scaled);
+        ResultsTable b = new ResultsTable(scaled);
+        for (double scale : new double[] {0.0, 0.5}) {
+            for (int layer = 0; layer < 3; layer++) {
+                a.newRow().exampleId("e").seed(0).group("g").set("scale", scale).set("layer", layer).set("kl", scale + layer).append();
+                b.newRow().exampleId("e").seed(0).group("g").set("scale", scale).set("layer", layer)
+                        .set("kl", scale == 0.0 ? layer : -layer).append();
+            }
+        }
+        assertEquals(1.0, RankAgreement.of(a, b, "kl", Map.of("scale", "0"), 0).overConditions().spearman(), 1e-12);
+        assertEquals(-1.0, RankAgreement.of(a, b, "kl", Map.of("scale", "0.50"), 0).overConditions().spearman(), 1e-12);
+        var missing = assertThrows(IllegalArgumentException.class, () -> RankAgreement.of(a, b, "kl", Map.of("scale", "1"), 0));
+        assertTrue(missing.getMessage().contains("no row has that value; scale takes [0.0, 0.5]"), missing.getMessage());
+        var notANumber = assertThrows(IllegalArgumentException.class, () -> RankAgreement.of(a, b, "kl", Map.of("layer", "one"), 0));
+        assertTrue(notANumber.getMessage().contains("layer holds int32 values"), notANumber.getMessage());
+    }
+
+    @Test
+    void badInputIsOneClearError() {
         ResultsTable exact = table("c2x", (e, p) -> p);
         ResultsTable estimate = table("c2x", (e, p) -> -p);
-        RankAgreement.Result r = RankAgreement.of(estimate, exact, "patch_score", Map.of("direction", "c2x"), 1e-6);
-        assertEquals(-1.0, r.overConditions().spearman(), 1e-12);
-        var none = assertThrows(IllegalArgumentException.class,
-                () -> RankAgreement.of(estimate, exact, "patch_score", Map.of("direction", "x2c"), 1e-6));
-        assertTrue(none.getMessage().contains("fewer than two conditions"), none.getMessage());
+        var onePosition = assertThrows(IllegalArgumentException.class,
+                () -> RankAgreement.of(estimate, exact, "patch_score", Map.of("position", "2"), 1e-6));
+        assertTrue(onePosition.getMessage().contains("fewer than two conditions"), onePosition.getMessage());
         var column = assertThrows(IllegalArgumentException.class,
                 () -> RankAgreement.of(estimate, exact, "patch_score", Map.of("layer", "0"), 1e-6));
         assertTrue(column.getMessage().contains("not a condition column") && column.getMessage().contains("position"),

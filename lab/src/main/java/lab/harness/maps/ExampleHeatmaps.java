@@ -1,4 +1,4 @@
-package lab.harness.run;
+package lab.harness.maps;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,12 +16,12 @@ import lab.viz.HeatmapData;
  * each value of the facet columns, a cell per (condition value, example) holding the mean over
  * seeds; with logit_diff also its change from the clean run.
  */
-final class ExampleHeatmaps {
+public final class ExampleHeatmaps {
 
     private ExampleHeatmaps() {
     }
 
-    static List<HeatmapData> assemble(ResultsTable table, List<MapAxes> maps, List<String> metrics) {
+    public static List<HeatmapData> assemble(ResultsTable table, List<MapAxes> maps, List<String> metrics) {
         List<HeatmapData> out = new ArrayList<>();
         for (MapAxes axes : maps) {
             for (String metric : drawn(metrics)) {

@@ -1,4 +1,4 @@
-package lab.harness.run;
+package lab.harness.maps;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

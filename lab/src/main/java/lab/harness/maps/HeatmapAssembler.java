@@ -1,4 +1,4 @@
-package lab.harness.run;
+package lab.harness.maps;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +28,7 @@ public final class HeatmapAssembler {
     }
 
     /** Name of the derived map of logit_diff minus clean_logit_diff: the intervention's effect, white where none. */
-    static final String LOGIT_DIFF_CHANGE = "logit_diff change";
+    public static final String LOGIT_DIFF_CHANGE = "logit_diff change";
 
     /** Maps with no value at all (e.g. a metric the asymmetry rows of a patching run leave NaN) are left out. */
     public static List<HeatmapData> assemble(Summary summary, List<MapAxes> maps, List<String> metrics) {

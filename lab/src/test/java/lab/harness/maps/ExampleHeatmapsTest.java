@@ -1,4 +1,4 @@
-package lab.harness.run;
+package lab.harness.maps;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import lab.experiments.sae.SaeToggle;
 import lab.harness.results.ResultsTable;
+import lab.harness.run.ResultsSchemas;
 import lab.viz.HeatmapData;
 import org.junit.jupiter.api.Test;
 
