@@ -37,6 +37,10 @@ public record SaeTrainingOptions(String hook, SaeArchitecture architecture, int 
             throw new IllegalArgumentException("experiment.aux_k_coefficient must be a finite number >= 0 (0: no AuxK loss)"
                     + " and experiment.aux_k at least 1; got " + auxKCoefficient + " and " + auxK);
         }
+        if (auxKCoefficient == 0 && auxK != 0) {
+            throw new IllegalArgumentException("experiment.aux_k is " + auxK + " but experiment.aux_k_coefficient is 0, so"
+                    + " no AuxK loss runs to use it; remove aux_k or give aux_k_coefficient > 0");
+        }
         if (bufferTokens < batchSize) {
             throw new IllegalArgumentException("experiment.buffer_tokens (" + bufferTokens + ") must be at least"
                     + " experiment.batch_size (" + batchSize + ")");

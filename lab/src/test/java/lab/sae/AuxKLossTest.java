@@ -355,9 +355,12 @@ class AuxKLossTest {
         assertEquals(1.0, topk.auxKCoefficient(), "SAELens's aux_loss_coefficient");
         assertEquals(32, topk.kAux(64), "k_aux defaults to d_in / 2");
         SaeTrainingOptions set = SaeTrainingOptions.fromParams(json.readTree(
-                "{\"hook\": \"blocks.0.hook_resid_pre\", \"k\": 4, \"aux_k_coefficient\": 0, \"aux_k\": 5}"));
-        assertEquals(0, set.auxKCoefficient());
+                "{\"hook\": \"blocks.0.hook_resid_pre\", \"k\": 4, \"aux_k_coefficient\": 0.5, \"aux_k\": 5}"));
+        assertEquals(0.5, set.auxKCoefficient());
         assertEquals(5, set.kAux(64));
         assertNotEquals(set, topk);
+        Exception unused = assertThrows(IllegalArgumentException.class, () -> SaeTrainingOptions.fromParams(json.readTree(
+                "{\"hook\": \"blocks.0.hook_resid_pre\", \"k\": 4, \"aux_k_coefficient\": 0, \"aux_k\": 5}")));
+        assertTrue(unused.getMessage().contains("no AuxK loss runs to use it"), unused.getMessage());
     }
 }

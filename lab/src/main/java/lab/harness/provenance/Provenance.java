@@ -5,12 +5,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import lab.harness.config.ConfigOverride;
 import lab.harness.config.RunConfig;
@@ -102,6 +104,15 @@ public record Provenance(String createdAt, String configSha256, String command, 
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Rewrites a run's provenance.json through {@code change}, atomically: for what is learned after the run started. */
+    static void update(Path runDir, Consumer<ObjectNode> change)
+            throws IOException {
+        Path file = runDir.resolve(FILE_NAME);
+        ObjectNode tree = (ObjectNode) MAPPER.readTree(Files.readString(file));
+        change.accept(tree);
+        AtomicFiles.writeString(file, MAPPER.writeValueAsString(tree) + "\n");
     }
 
     /** Writes {@code provenance.json} into the run directory atomically. */

@@ -44,9 +44,13 @@ class InputFilesTest {
         assertEquals("ref.jsonl", files.get(2).get("path").asText());
         assertEquals(List.of(), InputFiles.changed(tree, base));
 
+        assertEquals("saes/s1", tree.get("input_folders").get(0).get("path").asText());
+
         Files.write(sae.resolve("sae_weights.safetensors"), new byte[] {1, 2, 4});
         Files.delete(reference);
-        assertEquals(List.of("saes/s1/sae_weights.safetensors (changed)", "ref.jsonl (removed)"), InputFiles.changed(tree, base));
+        Files.writeString(sae.resolve("extra.json"), "{}");
+        assertEquals(List.of("saes/s1/sae_weights.safetensors (changed)", "ref.jsonl (removed)", "saes/s1/extra.json (new)"),
+                InputFiles.changed(tree, base));
     }
 
     @Test
