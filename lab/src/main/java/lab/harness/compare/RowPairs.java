@@ -1,9 +1,11 @@
 package lab.harness.compare;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import lab.harness.results.ResultRow;
 import lab.harness.results.ResultsTable;
 
@@ -25,11 +27,17 @@ record RowPairs(Map<String, List<ResultRow[]>> byCondition, int unpairedA, int u
         }
         Map<String, ResultRow> rowsOfB = new LinkedHashMap<>();
         for (ResultRow row : b.rows()) {
-            rowsOfB.put(key(row, conditions), row);
+            if (rowsOfB.put(key(row, conditions), row) != null) {
+                throw repeated("second", row, conditions);
+            }
         }
         Map<String, List<ResultRow[]>> byCondition = new LinkedHashMap<>();
+        Set<String> seenInA = new HashSet<>();
         int unpairedA = 0;
         for (ResultRow row : a.rows()) {
+            if (!seenInA.add(key(row, conditions))) {
+                throw repeated("first", row, conditions);
+            }
             ResultRow partner = rowsOfB.remove(key(row, conditions));
             if (partner == null) {
                 unpairedA++;
@@ -50,6 +58,13 @@ record RowPairs(Map<String, List<ResultRow[]>> byCondition, int unpairedA, int u
         List<ResultRow[]> all = new ArrayList<>();
         byCondition.values().forEach(all::addAll);
         return all;
+    }
+
+    /** Pairing needs one row per condition, example and seed, as every run writes them. */
+    private static IllegalArgumentException repeated(String which, ResultRow row, List<String> conditions) {
+        return new IllegalArgumentException("the " + which + " run has two rows for " + conditionLabel(row, conditions)
+                + ", example " + row.exampleId() + ", seed " + row.seed() + ": its results.parquet is not one run's;"
+                + " give run directories as harness run wrote them");
     }
 
     private static String key(ResultRow row, List<String> conditions) {

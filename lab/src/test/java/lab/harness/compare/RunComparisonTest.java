@@ -64,4 +64,12 @@ class RunComparisonTest {
         var e = assertThrows(IllegalArgumentException.class, () -> RunComparison.compare(table(0, 5), new ResultsTable(other), 10, 1));
         assertTrue(e.getMessage().contains("different condition columns"), e.getMessage());
     }
+
+    @Test
+    void aRunWithTwoRowsForOneConditionExampleAndSeedIsRefused() {
+        ResultsTable doubled = table(0, 5);
+        doubled.newRow().exampleId("e0").seed(0).group("g").set("layer", 0).set("logit_diff", 1.0).set("acc_flip_rate", 0.0).append();
+        var e = assertThrows(IllegalArgumentException.class, () -> RunComparison.compare(table(0, 5), doubled, 10, 1));
+        assertTrue(e.getMessage().contains("the second run has two rows for layer=0, example e0, seed 0"), e.getMessage());
+    }
 }
