@@ -3,8 +3,8 @@ package lab.runtime;
 /**
  * How a checkpoint rescales its rotary frequencies ({@code rope_type} in HF's rope parameters): the
  * static schemes, whose tables depend on the config alone. The arithmetic follows HF transformers'
- * {@code modeling_rope_utils} step by step in float32, as HF computes it, so the tables agree with HF's
- * to the last bit or two.
+ * {@code modeling_rope_utils} in float32, as HF computes it (a wavelength is one division here, a
+ * reciprocal times 2 pi there), so the tables agree with HF's to the last bit or two.
  *
  * @param kind which scheme
  * @param factor context extension factor (1 for {@link Kind#DEFAULT})
