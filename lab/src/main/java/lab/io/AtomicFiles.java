@@ -40,6 +40,21 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /**
+     * Deletes the temp files that killed writes of {@code target} left beside it (not the target):
+     * for a job that rewrites a large file often and is killed mid-write.
+     */
+    public static void deleteStrays(Path target) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        String prefix = "." + absolute.getFileName() + ".";
+        try (var siblings = Files.list(absolute.getParent())) {
+            for (Path p : siblings.filter(p -> p.getFileName().toString().startsWith(prefix)
+                    && p.getFileName().toString().endsWith(".tmp")).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     public static void writeString(Path target, String content) throws IOException {
         writeBytes(target, content.getBytes(StandardCharsets.UTF_8));
     }

@@ -32,8 +32,16 @@ public final class ActivationBuffer {
     public record State(float[] rows, byte[] random, boolean exhausted) {
     }
 
+    /** Half the largest Java array: room for the rows one refill adds beyond the capacity. */
+    static final long MAX_VALUES = Integer.MAX_VALUE / 2;
+
     /** @param source the next chunk of rows (e.g. one text's activations), or null when the stream has ended */
     public ActivationBuffer(Supplier<float[][]> source, int dIn, int capacity, int batchSize, long seed) {
+        // its state is saved as one float array at each checkpoint: refuse at the start what would fail there
+        if ((long) capacity * dIn > MAX_VALUES) {
+            throw new IllegalArgumentException("experiment.buffer_tokens (" + capacity + ") x d_in (" + dIn + ") is more values"
+                    + " than one checkpoint array holds (" + MAX_VALUES + "); lower buffer_tokens to at most " + MAX_VALUES / dIn);
+        }
         this.source = source;
         this.dIn = dIn;
         this.capacity = capacity;
@@ -59,6 +67,10 @@ public final class ActivationBuffer {
 
     /** A copy of what the buffer holds now. */
     public State state() {
+        if ((long) rows.size() * dIn > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException(rows.size() + " rows of " + dIn + " values do not fit one array; lower"
+                    + " experiment.buffer_tokens");
+        }
         float[] flat = new float[rows.size() * dIn];
         for (int r = 0; r < rows.size(); r++) {
             System.arraycopy(rows.get(r), 0, flat, r * dIn, dIn);

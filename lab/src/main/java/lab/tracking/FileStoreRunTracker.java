@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -193,6 +194,17 @@ final class FileStoreRunTracker implements RunTracker {
             String old = readIfExists(file);
             writeFile(file, (old == null ? "" : old) + e.getValue());
         }
+    }
+
+    @Override
+    public synchronized OptionalLong lastStep(String key) {
+        MlflowNames.checkKey("metric", key);
+        String lines = readIfExists(runDir.resolve("metrics").resolve(key));
+        if (lines == null) {
+            return OptionalLong.empty();
+        }
+        // lines are "timestamp value step"
+        return lines.lines().map(line -> line.trim().split(" ")).filter(f -> f.length == 3).mapToLong(f -> Long.parseLong(f[2])).max();
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Optional;
 
 import org.mlflow.api.proto.Service;
@@ -262,6 +263,13 @@ final class RestRunTracker implements RunTracker {
                 return null;
             });
         }
+    }
+
+    @Override
+    public synchronized OptionalLong lastStep(String key) {
+        MlflowNames.checkKey("metric", key);
+        List<Service.Metric> history = call("read the history of " + key, () -> client.getMetricHistory(runId, key));
+        return history.stream().mapToLong(Service.Metric::getStep).max();
     }
 
     @Override

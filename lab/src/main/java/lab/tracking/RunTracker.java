@@ -3,6 +3,7 @@ package lab.tracking;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * One MLflow run, started by {@link RunTrackers#start}: its status is RUNNING from the start
@@ -47,6 +48,12 @@ public interface RunTracker extends AutoCloseable {
 
     /** Logs many metric values (a step series, several summaries) in as few writes as possible. */
     void logMetrics(Collection<MetricPoint> points);
+
+    /**
+     * The largest step logged for {@code key} in this run, empty when none is: what a resumed job
+     * reads so that it does not log the same points twice.
+     */
+    OptionalLong lastStep(String key);
 
     /** Sets tags; a tag set again takes the new value. */
     void setTags(Map<String, String> tags);

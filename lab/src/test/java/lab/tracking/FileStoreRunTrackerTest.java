@@ -63,6 +63,19 @@ class FileStoreRunTrackerTest {
     }
 
     @Test
+    void lastStepIsTheLargestStepLoggedForTheKey() throws IOException {
+        Path store = tmp.resolve("mlruns");
+        try (RunTracker run = start(store, RunSpec.of("exp", "r"))) {
+            assertEquals(java.util.OptionalLong.empty(), run.lastStep("train/mse"));
+            run.logMetrics(List.of(new MetricPoint("train/mse", 0.5, 12, T0), new MetricPoint("train/mse", 0.4, 3, T0),
+                    new MetricPoint("train/l0", 1.0, 40, T0)));
+            run.logMetric("train/mse", 0.3, 9);
+            assertEquals(java.util.OptionalLong.of(12), run.lastStep("train/mse"));
+            assertEquals(java.util.OptionalLong.of(40), run.lastStep("train/l0"));
+        }
+    }
+
+    @Test
     void runFolderHasMlflowLayoutAndRunningMeta() throws IOException {
         Path store = tmp.resolve("mlruns");
         RunSpec spec = RunSpec.of("exp", "run-7").withGitCommit("0123abcd")

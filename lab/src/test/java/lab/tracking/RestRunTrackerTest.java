@@ -143,6 +143,20 @@ class RestRunTrackerTest {
     }
 
     @Test
+    void lastStepReadsTheRunsMetricHistory() {
+        try (RunTracker run = start(RunSpec.of("e", "r"))) {
+            assertEquals(java.util.OptionalLong.empty(), run.lastStep("train/mse"));
+            run.logMetrics(List.of(new MetricPoint("train/mse", 0.5, 3, T0), new MetricPoint("train/mse", 0.4, 7, T0),
+                    new MetricPoint("train/l0", 2.0, 9, T0)));
+            assertEquals(java.util.OptionalLong.of(7), run.lastStep("train/mse"));
+            StubMlflowServer.Request asked = server.requests.get(server.requests.size() - 1);
+            assertEquals("GET " + API + "metrics/get-history", asked.method() + " " + asked.path());
+            assertTrue(asked.query().contains("metric_key=train%2Fmse") || asked.query().contains("metric_key=train/mse"),
+                    asked.query());
+        }
+    }
+
+    @Test
     void closeWithoutFinishReportsFailed() {
         start(RunSpec.of("e", "r")).close();
         JsonNode update = single("POST", API + "runs/update").json();

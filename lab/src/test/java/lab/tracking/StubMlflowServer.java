@@ -55,6 +55,8 @@ final class StubMlflowServer implements AutoCloseable {
     String artifactUri = "mlflow-artifacts:/7/" + RUN_ID + "/artifacts";
     /** The status runs/get reports for {@link #RUN_ID}. */
     String runStatus = "KILLED";
+    /** The metric values log-batch accepted, in order, as the JSON objects sent. */
+    final List<JsonNode> loggedMetrics = new ArrayList<>();
     /** Optional override: answers log-batch with (status, body) when it returns non-null. */
     Function<JsonNode, Object[]> logBatchAnswer = body -> null;
 
@@ -143,7 +145,26 @@ final class StubMlflowServer implements AutoCloseable {
             }
             case "POST runs/log-batch": {
                 Object[] custom = logBatchAnswer.apply(r.json());
-                return custom != null ? custom : new Object[] {200, "{}"};
+                if (custom != null) {
+                    return custom;
+                }
+                r.json().path("metrics").forEach(loggedMetrics::add);
+                return new Object[] {200, "{}"};
+            }
+            case "GET metrics/get-history": {
+                // as MLflow: every value of the key, int64 fields as strings; {} when there is none
+                String key = java.net.URLDecoder.decode(r.query().replaceFirst("^.*metric_key=([^&]*).*$", "$1"),
+                        StandardCharsets.UTF_8);
+                StringBuilder out = new StringBuilder();
+                for (JsonNode m : loggedMetrics) {
+                    if (m.get("key").asText().equals(key)) {
+                        out.append(out.length() == 0 ? "" : ",").append("{\"key\": ").append(quoted(key))
+                                .append(", \"value\": ").append(m.get("value")).append(", \"timestamp\": \"")
+                                .append(m.path("timestamp").asLong()).append("\", \"step\": \"").append(m.path("step").asLong())
+                                .append("\"}");
+                    }
+                }
+                return new Object[] {200, out.length() == 0 ? "{}" : "{\"metrics\": [" + out + "]}"};
             }
             case "GET runs/get":
                 return new Object[] {200, "{\"run\": {\"info\": {\"run_id\": \"" + RUN_ID + "\", \"run_uuid\": \"" + RUN_ID

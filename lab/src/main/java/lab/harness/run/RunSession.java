@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -189,6 +190,11 @@ final class RunSession implements AutoCloseable {
         if (tracker != null && !points.isEmpty()) {
             tracker.logMetrics(points);
         }
+    }
+
+    /** The largest step of {@code key} the run's MLflow run holds; empty without tracking or without the key. */
+    OptionalLong lastLoggedStep(String key) {
+        return tracker == null ? OptionalLong.empty() : tracker.lastStep(key);
     }
 
     /** Run-level metrics (e.g. {@code calibration/ece_before}), each logged once at step 0. */

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.function.ToDoubleFunction;
 import lab.io.AtomicFiles;
 import lab.sae.SaeStepStats;
@@ -34,17 +35,27 @@ final class SaeStepLog {
 
     private final Path dir;
     private final List<SaeStepStats> rows = new ArrayList<>();
-    private int handedOut;
+    /** The last step handed to MLflow: rows at or before it are not sent again. */
+    private long loggedThrough = -1;
 
     SaeStepLog(Path dir) {
         this.dir = dir;
     }
 
-    /** A resumed run's log: {@code kept} are the rows up to its checkpoint, already handed to MLflow. */
-    SaeStepLog(Path dir, List<SaeStepStats> kept) {
+    /**
+     * A resumed run's log: {@code kept} are the rows up to its checkpoint; {@code loggedThrough} the
+     * last step its MLflow run already holds (empty: none, e.g. a new MLflow run), which can lie
+     * beyond the checkpoint when the run was killed between logging and saving its state.
+     */
+    SaeStepLog(Path dir, List<SaeStepStats> kept, OptionalLong loggedThrough) {
         this.dir = dir;
         rows.addAll(kept);
-        handedOut = rows.size();
+        this.loggedThrough = loggedThrough.orElse(-1);
+    }
+
+    /** The MLflow key whose last step says how far the series was logged. */
+    static String seriesKey() {
+        return "train/" + FIGURES.get(0).name();
     }
 
     List<SaeStepStats> rows() {
@@ -59,11 +70,14 @@ final class SaeStepLog {
         return rows.get(rows.size() - 1);
     }
 
-    /** The rows since the last call, as MLflow step series. */
+    /** The rows after the last step handed out, as MLflow step series. */
     List<MetricPoint> newPoints() {
         long now = System.currentTimeMillis();
         List<MetricPoint> points = new ArrayList<>();
-        for (SaeStepStats s : rows.subList(handedOut, rows.size())) {
+        for (SaeStepStats s : rows) {
+            if (s.step() <= loggedThrough) {
+                continue;
+            }
             for (Figure f : FIGURES) {
                 double v = f.value().applyAsDouble(s);
                 if (Double.isFinite(v)) {
@@ -71,7 +85,9 @@ final class SaeStepLog {
                 }
             }
         }
-        handedOut = rows.size();
+        if (!rows.isEmpty()) {
+            loggedThrough = Math.max(loggedThrough, last().step());
+        }
         return points;
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -99,6 +100,8 @@ final class SaeTrainingRunner {
                 RunStatusFile status = plan.begin(clock, log, (int) saved.step(), 0);
                 try (RunSession session = RunSession.resume(dir, config, status, log, clock, (int) saved.step())) {
                     log.info("resume %s: sae_train from its checkpoint at step %d", dir, saved.step());
+                    // a kill in the middle of writing the state leaves its temp file: the size of the state
+                    AtomicFiles.deleteStrays(dir.resolve(SaeTrainingStateFile.FILE));
                     return runIn(dir, config, options, session, log, saved);
                 }
             }
@@ -110,6 +113,11 @@ final class SaeTrainingRunner {
         try {
             execute(config, options, dir, session, log, saved);
             session.finish(RunState.FINISHED, null);
+            // a finished run is not resumed: its training state (the SAE three times over, and the buffer)
+            // goes, once the status says FINISHED, so that a kill before that can still resume
+            Path state = dir.resolve(SaeTrainingStateFile.FILE);
+            Files.deleteIfExists(state);
+            AtomicFiles.deleteStrays(state);
             log.info("finished: %s", dir);
             return new ExperimentRunner.Outcome(dir, RunState.FINISHED);
         } catch (RuntimeException | IOException e) {
@@ -137,7 +145,8 @@ final class SaeTrainingRunner {
             List<long[]> texts = examples.stream().map(PreparedExample::clean).toList();
             log.info("model %s on %s; %d texts, %d tokens per epoch", config.model().path(), m.device(), texts.size(),
                     texts.stream().mapToLong(t -> t.length).sum());
-            SaeStepLog steps = saved == null ? new SaeStepLog(dir) : new SaeStepLog(dir, saved.steps());
+            SaeStepLog steps = saved == null ? new SaeStepLog(dir)
+                    : new SaeStepLog(dir, saved.steps(), session.lastLoggedStep(SaeStepLog.seriesKey()));
             SaeTraining.Result trained;
             try (var p = session.phase("train")) {
                 trained = SaeTraining.train(m, options, texts, seed, metadata(config, m, options), manager,
@@ -180,7 +189,13 @@ final class SaeTrainingRunner {
                 Map<String, Double> finals = finalFigures(report);
                 writeSummary(dir, finals);
                 List<MetricPoint> points = new ArrayList<>();
-                finals.forEach((k, v) -> points.add(MetricPoint.of(lab.tracking.MlflowNames.sanitizeKey(k), v, 0)));
+                finals.forEach((k, v) -> {
+                    String key = lab.tracking.MlflowNames.sanitizeKey(k);
+                    // a resumed run killed after logging them would otherwise log them twice
+                    if (saved == null || session.lastLoggedStep(key).isEmpty()) {
+                        points.add(MetricPoint.of(key, v, 0));
+                    }
+                });
                 session.logMetrics(points);
                 steps.writePlots(config.name());
                 int panels = config.experiment().param("panel_features").asInt(16);
@@ -191,8 +206,6 @@ final class SaeTrainingRunner {
                     }
                 }
                 writeReport(dir, config, finals);
-                // a finished run is not resumed: its training state (the SAE three times over, and the buffer) goes
-                java.nio.file.Files.deleteIfExists(dir.resolve(SaeTrainingStateFile.FILE));
                 log.info("SAE in %s: %s", dir.resolve(SAE_DIR), finals);
             }
         }

@@ -104,6 +104,15 @@ class SaeResumeTest {
         assertArrayEquals(stateBefore, Files.readAllBytes(dir.resolve(SaeTrainingStateFile.FILE)));
         Files.writeString(corpus, lines);
 
+        // as if the run had been killed after handing the next checkpoint's points to MLflow but before saving
+        // its state: the resume must not log those steps again
+        Path mse = mlflowRunDir(dir).resolve("metrics/train/mse");
+        StringBuilder ahead = new StringBuilder();
+        for (long step = STOP_AT + 1; step <= STOP_AT + 5; step++) {
+            ahead.append(System.currentTimeMillis()).append(" 0.5 ").append(step).append('\n');
+        }
+        Files.writeString(mse, Files.readString(mse) + ahead);
+
         // as ExperimentRunner#resume does, with the checkpoints seen: the resume trains from the stop on, not from 0
         List<Long> checkpoints = new ArrayList<>();
         ExperimentRunner.Outcome outcome = new SaeTrainingRunner(Clock.systemUTC(), checkpoints::add)
@@ -115,6 +124,15 @@ class SaeResumeTest {
             SaePanels.FILE}) {
             assertArrayEquals(Files.readAllBytes(whole.resolve(f)), Files.readAllBytes(dir.resolve(f)), f);
         }
+        // every MLflow series holds each step once: nothing logged twice across the stop
+        try (var metrics = Files.walk(mlflowRunDir(dir).resolve("metrics"))) {
+            for (Path m : metrics.filter(Files::isRegularFile).toList()) {
+                List<String> steps = Files.readAllLines(m).stream().map(l -> l.split(" ")[2]).toList();
+                assertEquals(steps.size(), new java.util.HashSet<>(steps).size(), m + " repeats a step: " + steps);
+            }
+        }
+        assertEquals(Files.readAllLines(dir.resolve(SaeStepLog.CSV)).size() - 1, Files.readAllLines(mse).size(),
+                "one train/mse point per step");
         JsonNode a = JSON.readTree(whole.resolve("sae_training.json").toFile());
         JsonNode b = JSON.readTree(dir.resolve("sae_training.json").toFile());
         for (String key : new String[] {"steps", "tokens", "fit", "splice"}) {
@@ -132,6 +150,14 @@ class SaeResumeTest {
         assertTrue(nothing.getMessage().contains("nothing to resume, start it again"), nothing.getMessage());
         assertEquals(1, nothing.getMessage().lines().count(), nothing.getMessage());
         return dir;
+    }
+
+    /** The MLflow run (file store under tmp/mlruns) that the run directory's status.json names. */
+    private Path mlflowRunDir(Path dir) throws Exception {
+        String runId = JSON.readTree(dir.resolve("status.json").toFile()).get("mlflow_run_id").asText();
+        try (var walk = Files.walk(tmp.resolve("mlruns"), 2)) {
+            return walk.filter(p -> p.getFileName().toString().equals(runId)).findFirst().orElseThrow();
+        }
     }
 
     private static void markKilled(Path dir) throws Exception {
