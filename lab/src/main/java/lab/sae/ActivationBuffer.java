@@ -1,6 +1,7 @@
 package lab.sae;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -37,6 +38,22 @@ public final class ActivationBuffer {
 
     /** @param source the next chunk of rows (e.g. one text's activations), or null when the stream has ended */
     public ActivationBuffer(Supplier<float[][]> source, int dIn, int capacity, int batchSize, long seed) {
+        this(source, dIn, capacity, batchSize, new Random(seed));
+    }
+
+    /** A buffer continuing from {@code state} (what {@link #state()} returned) on the rest of the stream. */
+    public ActivationBuffer(Supplier<float[][]> source, int dIn, int capacity, int batchSize, State state) {
+        this(source, dIn, capacity, batchSize, RandomState.load(state.random()));
+        if (state.rows().length % dIn != 0) {
+            throw new IllegalArgumentException("a saved buffer of " + state.rows().length + " values is not whole rows of d_in " + dIn);
+        }
+        for (int r = 0; r < state.rows().length / dIn; r++) {
+            rows.add(Arrays.copyOfRange(state.rows(), r * dIn, (r + 1) * dIn));
+        }
+        this.exhausted = state.exhausted();
+    }
+
+    private ActivationBuffer(Supplier<float[][]> source, int dIn, int capacity, int batchSize, Random random) {
         // its state is saved as one float array at each checkpoint: refuse at the start what would fail there
         if ((long) capacity * dIn > MAX_VALUES) {
             throw new IllegalArgumentException("experiment.buffer_tokens (" + capacity + ") x d_in (" + dIn + ") is more values"
@@ -46,23 +63,7 @@ public final class ActivationBuffer {
         this.dIn = dIn;
         this.capacity = capacity;
         this.batchSize = batchSize;
-        this.random = new Random(seed);
-    }
-
-    /** A buffer continuing from {@code state} (what {@link #state()} returned) on the rest of the stream. */
-    public ActivationBuffer(Supplier<float[][]> source, int dIn, int capacity, int batchSize, State state) {
-        this.source = source;
-        this.dIn = dIn;
-        this.capacity = capacity;
-        this.batchSize = batchSize;
-        this.random = RandomState.load(state.random());
-        if (state.rows().length % dIn != 0) {
-            throw new IllegalArgumentException("a saved buffer of " + state.rows().length + " values is not whole rows of d_in " + dIn);
-        }
-        for (int r = 0; r < state.rows().length / dIn; r++) {
-            rows.add(java.util.Arrays.copyOfRange(state.rows(), r * dIn, (r + 1) * dIn));
-        }
-        this.exhausted = state.exhausted();
+        this.random = random;
     }
 
     /** A copy of what the buffer holds now. */

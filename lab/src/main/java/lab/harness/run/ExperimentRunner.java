@@ -107,16 +107,8 @@ public final class ExperimentRunner {
 
     private Outcome runIn(Path dir, RunConfig config, Experiment experiment, RunSession session, RunLog log, List<ResultRow> keptRows, int seedsDone)
             throws IOException {
-        try {
-            execute(config, experiment, dir, session, log, keptRows, seedsDone);
-            session.finish(RunState.FINISHED, null);
-            log.info("finished: %s", dir);
-            return new Outcome(dir, RunState.FINISHED);
-        } catch (RuntimeException | IOException e) {
-            log.info("failed: %s", e.getMessage());
-            session.finish(RunState.FAILED, e);
-            throw e;
-        }
+        session.complete(dir, () -> execute(config, experiment, dir, session, log, keptRows, seedsDone));
+        return new Outcome(dir, RunState.FINISHED);
     }
 
     /** The config's experiment, its parameters checked as far as they can be without a model. */

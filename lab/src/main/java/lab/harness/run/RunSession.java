@@ -203,6 +203,28 @@ final class RunSession implements AutoCloseable {
         logMetrics(metrics.entrySet().stream().map(e -> new MetricPoint(e.getKey(), e.getValue(), 0, now)).toList());
     }
 
+    /** A run's work, which may fail with an I/O error. */
+    @FunctionalInterface
+    interface Work {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code work} and ends the run FINISHED; when the work fails, ends it FAILED with the error
+     * and rethrows it.
+     */
+    void complete(Path dir, Work work) throws IOException {
+        try {
+            work.run();
+        } catch (RuntimeException | IOException e) {
+            log.info("failed: %s", e.getMessage());
+            finish(RunState.FAILED, e);
+            throw e;
+        }
+        finish(RunState.FINISHED, null);
+        log.info("finished: %s", dir);
+    }
+
     /** Ends the run: status file first (the record a battery trusts), then profile, then MLflow with the files. */
     void finish(RunState state, Throwable error) {
         heartbeat.shutdownNow();

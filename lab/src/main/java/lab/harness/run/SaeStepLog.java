@@ -3,6 +3,7 @@ package lab.harness.run;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -59,7 +60,7 @@ final class SaeStepLog {
     }
 
     List<SaeStepStats> rows() {
-        return java.util.Collections.unmodifiableList(rows);
+        return Collections.unmodifiableList(rows);
     }
 
     void add(SaeStepStats s) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,21 +111,13 @@ final class SaeTrainingRunner {
 
     private ExperimentRunner.Outcome runIn(Path dir, RunConfig config, SaeTrainingOptions options, RunSession session,
                                            RunLog log, SaeTrainingStateFile.Saved saved) throws IOException {
-        try {
-            execute(config, options, dir, session, log, saved);
-            session.finish(RunState.FINISHED, null);
-            // a finished run is not resumed: its training state (the SAE three times over, and the buffer)
-            // goes, once the status says FINISHED, so that a kill before that can still resume
-            Path state = dir.resolve(SaeTrainingStateFile.FILE);
-            Files.deleteIfExists(state);
-            AtomicFiles.deleteStrays(state);
-            log.info("finished: %s", dir);
-            return new ExperimentRunner.Outcome(dir, RunState.FINISHED);
-        } catch (RuntimeException | IOException e) {
-            log.info("failed: %s", e.getMessage());
-            session.finish(RunState.FAILED, e);
-            throw e;
-        }
+        session.complete(dir, () -> execute(config, options, dir, session, log, saved));
+        // a finished run is not resumed: its training state (the SAE three times over, and the buffer)
+        // goes, once the status says FINISHED, so that a kill before that can still resume
+        Path state = dir.resolve(SaeTrainingStateFile.FILE);
+        Files.deleteIfExists(state);
+        AtomicFiles.deleteStrays(state);
+        return new ExperimentRunner.Outcome(dir, RunState.FINISHED);
     }
 
     /** @param saved the checkpoint a resumed run continues from; null: from the start */
@@ -233,7 +226,7 @@ final class SaeTrainingRunner {
         HookActivations acts = new HookActivations(m, options.hook());
         List<float[]> rows = new ArrayList<>();
         for (PreparedExample ex : eval) {
-            java.util.Collections.addAll(rows, acts.of(ex.clean(), options.excludeBos()));
+            Collections.addAll(rows, acts.of(ex.clean(), options.excludeBos()));
         }
         ReconstructionFit fit = ReconstructionFit.measure(sae, rows);
         SpliceEvaluation.Result spliced = SpliceEvaluation.evaluate(m, sae, options.hook(), options.excludeBos(), eval,
