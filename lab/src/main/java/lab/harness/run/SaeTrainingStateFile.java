@@ -179,6 +179,10 @@ final class SaeTrainingStateFile {
         // against it); here the order is at least a whole epoch's permutation, and the position inside it
         int[] order = SaeTrainingStateCheck.permutation(n, "text_order");
         int next = SaeTrainingStateCheck.smallInteger(n, "next_text", 0);
+        if ((epoch == -1) != (order.length == 0)) {
+            throw new IllegalArgumentException("state_json has 'epoch': " + epoch + " with a text_order of " + order.length
+                    + " (an epoch in progress has its order, none started has none)");
+        }
         if (next > order.length) {
             throw new IllegalArgumentException("state_json has 'next_text': " + next + " past the end of its text_order of "
                     + order.length);

@@ -145,6 +145,14 @@ class SaeTrainingStateFileTest {
     }
 
     @Test
+    void anEpochBeforeNoneStartedOrWithoutItsOrderIsRefused() throws Exception {
+        writeJson(n -> n.put("epoch", -2));
+        refused("state_json has 'epoch': -2, below -1");
+        writeJson(n -> n.put("epoch", -1));
+        refused("state_json has 'epoch': -1 with a text_order of " + pristineJson.get("text_order").size());
+    }
+
+    @Test
     void anOrderThatIsNoPermutationIsRefused() throws Exception {
         writeJson(n -> n.withArray("text_order").set(1, n.get("text_order").get(0)));
         refused("'text_order' is not a permutation of 0.." + (pristineJson.get("text_order").size() - 1) + " (element 1 is");
