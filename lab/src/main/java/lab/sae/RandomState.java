@@ -30,20 +30,26 @@ public final class RandomState {
         return bytes.toByteArray();
     }
 
-    /** @throws IllegalArgumentException when {@code state} is not a saved Random */
+    /**
+     * @throws IllegalArgumentException when {@code state} is not a saved Random: unreadable bytes, or an object
+     *     of another class (a subclass too), which the stream's filter refuses before building it
+     */
     public static Random load(byte[] state) {
+        Object o;
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(state))) {
-            // nothing but a Random is ever built from these bytes (its form holds no other object)
-            in.setObjectInputFilter(info -> info.serialClass() == null || info.serialClass() == Random.class
-                    ? ObjectInputFilter.Status.ALLOWED : ObjectInputFilter.Status.REJECTED);
-            Object o = in.readObject();
-            if (o != null && o.getClass() == Random.class) {
-                return (Random) o;
-            }
-            throw new IllegalArgumentException("a saved random state holds a " + (o == null ? "null" : o.getClass().getName())
-                    + ", not a java.util.Random");
-        } catch (IOException | ClassNotFoundException e) {
-            throw new IllegalArgumentException("a saved random state cannot be read: " + e.getMessage(), e);
+            // nothing but a Random is ever built from these bytes (its form holds no other object, and is one level deep)
+            in.setObjectInputFilter(info -> info.depth() > 1 || info.references() > 1 || info.arrayLength() >= 0
+                    || info.serialClass() != null && info.serialClass() != Random.class
+                    ? ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.ALLOWED);
+            o = in.readObject();
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            // a damaged stream throws more than IOException: negative lengths, bad type codes and the like
+            throw new IllegalArgumentException("a saved random state cannot be read (" + e + ")", e);
         }
+        if (o != null && o.getClass() == Random.class) {
+            return (Random) o;
+        }
+        throw new IllegalArgumentException("a saved random state holds a " + (o == null ? "null" : o.getClass().getName())
+                + ", not a java.util.Random");
     }
 }

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.LongConsumer;
 import lab.experiments.PreparedExample;
 import lab.experiments.sae.FeatureAnalysis;
@@ -96,7 +97,7 @@ final class SaeTrainingRunner {
         RunConfig config = plan.config();
         SaeTrainingOptions options = SaeTrainingOptions.fromParams(config.experiment().params());
         try (NDManager stateManager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
-            SaeTrainingStateFile.Saved saved = SaeTrainingStateFile.read(dir, stateManager);
+            SaeTrainingStateFile.Saved saved = SaeTrainingStateFile.read(dir, stateManager, OptionalInt.of(options.dSae()));
             try (RunLog log = new RunLog(dir.resolve("run.log"))) {
                 RunStatusFile status = plan.begin(clock, log, (int) saved.step(), 0);
                 try (RunSession session = RunSession.resume(dir, config, status, log, clock, (int) saved.step())) {

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +18,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
 import lab.experiments.sae.SaeTraining;
 import lab.experiments.sae.TextStream;
 import lab.io.AtomicFiles;
@@ -44,7 +47,8 @@ final class SaeTrainingStateFile {
     private static final String PARAM = "param.";
     private static final String ADAM_M = "adam.m.";
     private static final String ADAM_V = "adam.v.";
-    private static final int STEP_COLUMNS = 10;
+    /** One column per {@link SaeStepStats} component, in its order (SaeTrainingStateFileTest holds them equal). */
+    static final int STEP_COLUMNS = 10;
 
     /** What a checkpoint left: the loop's state and the step rows up to it. */
     record Saved(SaeTraining.State state, List<SaeStepStats> steps) {
@@ -113,22 +117,28 @@ final class SaeTrainingStateFile {
         return n;
     }
 
-    private static double[] columns(SaeStepStats s) {
+    static double[] columns(SaeStepStats s) {
         return new double[] {s.step(), s.lr(), s.mse(), s.explainedVariance(), s.l0(), s.l1(), s.loss(), s.auxLoss(),
             s.deadFeatures(), s.tokens()};
     }
 
-    private static SaeStepStats row(double[] c, int at) {
+    static SaeStepStats row(double[] c, int at) {
         return new SaeStepStats((long) c[at], c[at + 1], c[at + 2], c[at + 3], c[at + 4], c[at + 5], c[at + 6], c[at + 7],
                 (int) c[at + 8], (long) c[at + 9]);
     }
 
     /**
-     * The state in {@code runDir}, its arrays in {@code manager} (CPU).
+     * The state in {@code runDir}, its arrays in {@code manager} (CPU), all of it checked (see
+     * {@link SaeTrainingStateCheck}) before a resume writes anything.
      *
      * @throws IllegalArgumentException when there is none (killed before its first checkpoint) or it cannot be read
      */
     static Saved read(Path runDir, NDManager manager) {
+        return read(runDir, manager, OptionalInt.empty());
+    }
+
+    /** As {@link #read(Path, NDManager)}, refusing a state whose SAE's d_sae is not {@code configDSae} (the run's config's). */
+    static Saved read(Path runDir, NDManager manager, OptionalInt configDSae) {
         Path file = runDir.resolve(FILE);
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(runDir + " has no " + FILE + " (it stopped before its first checkpoint,"
@@ -137,64 +147,99 @@ final class SaeTrainingStateFile {
         }
         try (NDManager scratch = manager.newSubManager()) {
             Map<String, NDArray> all = SafetensorsFile.read(scratch, file);
-            JsonNode n = JSON.readTree(new String(require(all, "state_json").toByteArray(), StandardCharsets.UTF_8));
-            return parse(all, n, manager);
+            NDArray stateJson = SaeTrainingStateCheck.tensor(all, "state_json");
+            if (stateJson.getShape().dimension() != 1 || stateJson.getDataType().getNumOfBytes() != 1) {
+                throw new IllegalArgumentException("tensor 'state_json' is " + stateJson.getDataType() + " "
+                        + stateJson.getShape() + ", not bytes of JSON");
+            }
+            JsonNode n = JSON.readTree(new String(stateJson.toByteArray(), StandardCharsets.UTF_8));
+            if (n == null || !n.isObject()) {
+                throw new IllegalArgumentException("state_json is not a JSON object");
+            }
+            return parse(all, n, manager, configDSae);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException(file + " cannot be read (" + e.getMessage() + "); start the run again"
                     + " with scripts/harness run " + runDir.resolve("config.json"), e);
         }
     }
 
-    private static Saved parse(Map<String, NDArray> all, JsonNode n, NDManager manager) {
+    /** Everything checked first, then the arrays the resume keeps copied into {@code manager}. */
+    private static Saved parse(Map<String, NDArray> all, JsonNode n, NDManager manager, OptionalInt configDSae) {
+        SaeTrainingStateCheck.onlyKnownTensors(all.keySet(),
+                Set.of("firings", "last_fired_at", "buffer_rows", "steps", "state_json"), PARAM, ADAM_M, ADAM_V);
+        SaeTrainingStateCheck.Dims dims = SaeTrainingStateCheck.parameters(all, PARAM, configDSae);
+        SaeTrainingStateCheck.moments(all, PARAM, ADAM_M);
+        SaeTrainingStateCheck.moments(all, PARAM, ADAM_V);
+
+        long step = SaeTrainingStateCheck.integer(n, "step", 1);
+        long tokens = SaeTrainingStateCheck.integer(n, "tokens", 0);
+        long modelTokens = SaeTrainingStateCheck.integer(n, "model_tokens", 0);
+        int epoch = SaeTrainingStateCheck.smallInteger(n, "epoch", -1);
+        // the text count is the corpus's, known only once the model has prepared it (TextStream checks the order
+        // against it); here the order is at least a whole epoch's permutation, and the position inside it
+        int[] order = SaeTrainingStateCheck.permutation(n, "text_order");
+        int next = SaeTrainingStateCheck.smallInteger(n, "next_text", 0);
+        if ((epoch == -1) != (order.length == 0)) {
+            throw new IllegalArgumentException("state_json has 'epoch': " + epoch + " with a text_order of " + order.length
+                    + " (an epoch in progress has its order, none started has none)");
+        }
+        if (next > order.length) {
+            throw new IllegalArgumentException("state_json has 'next_text': " + next + " past the end of its text_order of "
+                    + order.length);
+        }
+        byte[] orderRandom = SaeTrainingStateCheck.random(n, "text_order_random");
+        byte[] bufferRandom = SaeTrainingStateCheck.random(n, "buffer_random");
+        boolean exhausted = SaeTrainingStateCheck.bool(n, "buffer_exhausted");
+        double seconds = SaeTrainingStateCheck.seconds(n, "seconds");
+        double saeSeconds = SaeTrainingStateCheck.seconds(n, "sae_seconds");
+
+        long[] firings = SaeTrainingStateCheck.within(
+                SaeTrainingStateCheck.typed(all, "firings", DataType.INT64, dims.dSae()).toLongArray(), 0, tokens, "firings");
+        long[] lastFiredAt = SaeTrainingStateCheck.within(
+                SaeTrainingStateCheck.typed(all, "last_fired_at", DataType.INT64, dims.dSae()).toLongArray(), 0, tokens,
+                "last_fired_at");
+        float[] bufferRows = new float[0];
+        if (all.containsKey("buffer_rows")) {
+            NDArray b = all.get("buffer_rows");
+            if (b.getDataType() != DataType.FLOAT32 || b.getShape().dimension() != 1 || b.size() % dims.dIn() != 0) {
+                throw new IllegalArgumentException("tensor 'buffer_rows' is " + b.getDataType() + " " + b.getShape()
+                        + ", not float32 rows of d_in " + dims.dIn());
+            }
+            bufferRows = b.toFloatArray();
+        }
+        List<SaeStepStats> steps = steps(all, step, tokens);
+
         Map<String, NDArray> params = new LinkedHashMap<>();
         Map<String, NDArray> first = new LinkedHashMap<>();
         Map<String, NDArray> second = new LinkedHashMap<>();
-        all.forEach((name, a) -> {
-            if (name.startsWith(PARAM)) {
-                params.put(name.substring(PARAM.length()), owned(manager, a));
-            } else if (name.startsWith(ADAM_M)) {
-                first.put(name.substring(ADAM_M.length()), owned(manager, a));
-            } else if (name.startsWith(ADAM_V)) {
-                second.put(name.substring(ADAM_V.length()), owned(manager, a));
-            }
-        });
-        if (params.isEmpty() || !params.keySet().equals(first.keySet()) || !params.keySet().equals(second.keySet())) {
-            throw new IllegalArgumentException("parameters " + params.keySet() + ", moments " + first.keySet() + " and "
-                    + second.keySet());
+        for (String name : SaeTrainingStateCheck.PARAMETERS) {
+            params.put(name, owned(manager, all.get(PARAM + name)));
+            first.put(name, owned(manager, all.get(ADAM_M + name)));
+            second.put(name, owned(manager, all.get(ADAM_V + name)));
         }
-        long step = n.path("step").asLong(-1);
-        List<SaeStepStats> steps = new ArrayList<>();
-        if (all.containsKey("steps")) {
-            double[] c = all.get("steps").toDoubleArray();
-            for (int at = 0; at < c.length; at += STEP_COLUMNS) {
-                steps.add(row(c, at));
-            }
-        }
-        if (step < 1 || steps.size() != step) {
-            throw new IllegalArgumentException("step " + step + " with " + steps.size() + " step rows");
-        }
-        int[] order = new int[n.path("text_order").size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = n.path("text_order").get(i).asInt();
-        }
-        Base64.Decoder b64 = Base64.getDecoder();
-        SaeTrainer.State trainer = new SaeTrainer.State(step, n.path("tokens").asLong(), require(all, "firings").toLongArray(),
-                require(all, "last_fired_at").toLongArray(), first, second);
-        ActivationBuffer.State buffer = new ActivationBuffer.State(
-                all.containsKey("buffer_rows") ? all.get("buffer_rows").toFloatArray() : new float[0],
-                b64.decode(n.path("buffer_random").asText()), n.path("buffer_exhausted").asBoolean());
-        TextStream.State stream = new TextStream.State(n.path("epoch").asInt(), order, n.path("next_text").asInt(),
-                b64.decode(n.path("text_order_random").asText()), n.path("model_tokens").asLong());
-        return new Saved(new SaeTraining.State(params, trainer, buffer, stream, n.path("seconds").asDouble(),
-                n.path("sae_seconds").asDouble()), steps);
+        SaeTrainer.State trainer = new SaeTrainer.State(step, tokens, firings, lastFiredAt, first, second);
+        ActivationBuffer.State buffer = new ActivationBuffer.State(bufferRows, bufferRandom, exhausted);
+        TextStream.State stream = new TextStream.State(epoch, order, next, orderRandom, modelTokens);
+        return new Saved(new SaeTraining.State(params, trainer, buffer, stream, seconds, saeSeconds), steps);
     }
 
-    private static NDArray require(Map<String, NDArray> all, String name) {
-        NDArray a = all.get(name);
-        if (a == null) {
-            throw new IllegalArgumentException("no tensor '" + name + "'");
+    /** The step rows: one per step so far, the i-th of step i + 1, the last at the state's token count. */
+    private static List<SaeStepStats> steps(Map<String, NDArray> all, long step, long tokens) {
+        double[] c = SaeTrainingStateCheck.typed(all, "steps", DataType.FLOAT64, step, STEP_COLUMNS).toDoubleArray();
+        List<SaeStepStats> steps = new ArrayList<>();
+        for (int at = 0; at < c.length; at += STEP_COLUMNS) {
+            SaeStepStats row = row(c, at);
+            if (row.step() != steps.size() + 1) {
+                throw new IllegalArgumentException("step row " + steps.size() + " is of step " + c[at] + ", not "
+                        + (steps.size() + 1));
+            }
+            steps.add(row);
         }
-        return a;
+        if (steps.get(steps.size() - 1).tokens() != tokens) {
+            throw new IllegalArgumentException("the last step row counts " + c[c.length - 1] + " tokens but state_json "
+                    + tokens);
+        }
+        return steps;
     }
 
     /** A copy with storage of its own (decoded arrays may sit over the reader's buffer), in {@code manager}. */

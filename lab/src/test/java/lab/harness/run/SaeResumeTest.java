@@ -38,7 +38,7 @@ class SaeResumeTest {
 
     private Path corpus;
 
-    private RunConfig config(String architecture) throws Exception {
+    RunConfig config(String architecture) throws Exception {
         // 40 texts: more than one forward's worth, so the stop falls inside an epoch's text order
         List<String> lines = SaeTrainCorpus.lines(40);
         corpus = tmp.resolve("c.jsonl");
@@ -160,7 +160,7 @@ class SaeResumeTest {
         }
     }
 
-    private static void markKilled(Path dir) throws Exception {
+    static void markKilled(Path dir) throws Exception {
         ObjectNode status = (ObjectNode) JSON.readTree(dir.resolve("status.json").toFile());
         status.put("status", "KILLED");
         Files.writeString(dir.resolve("status.json"), status.toString());
