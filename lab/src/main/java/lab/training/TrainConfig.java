@@ -97,6 +97,23 @@ public record TrainConfig(String name, int threads, long seed, Model model, ToyW
         }
     }
 
+    /**
+     * A config as JSON inside another file (a model card's {@code training_config}), checked as
+     * {@link #read} checks a file; {@code source} names where it came from in errors.
+     */
+    public static TrainConfig fromJson(JsonNode node, Path source) {
+        try {
+            TrainConfig c = JSON.treeToValue(node, TrainConfig.class);
+            c.check(source);
+            return c;
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException(source + ": unknown key '" + e.getPropertyName() + "' (known: "
+                    + e.getKnownPropertyIds() + ")");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(source + " does not hold a valid training config: " + e.getOriginalMessage());
+        }
+    }
+
     private void check(Path file) {
         require(model.dModel() % model.heads() == 0, file, "model.d_model must be a multiple of model.heads");
         require(optimizer.steps() > 0 && optimizer.batchSize() > 0, file, "optimizer.steps and batch_size must be positive");
