@@ -53,7 +53,7 @@ public final class TrainingStreamTexts {
         if (!json.path("training_config").isObject() || !json.path("training").path("steps").canConvertToLong()) {
             throw new IllegalArgumentException(card + " has no training_config or training.steps" + fix);
         }
-        TrainConfig config = TrainConfig.fromJson(json.get("training_config"), card);
+        TrainConfig config = TrainConfig.fromJson(json.get("training_config"), card + " training_config");
         ToyWorld generated = ToyWorld.generate(config.world(), config.seed());
         try {
             if (!WorldJson.write(generated).equals(Files.readString(world))) {

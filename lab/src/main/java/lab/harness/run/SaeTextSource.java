@@ -23,8 +23,9 @@ record SaeTextSource(String name, int rows, TrainingStreamTexts stream) {
     static final String TRAINING_STREAM = "training_stream";
 
     /**
-     * 1024 rows of 64 tokens: 65,536 activations, one pass about the tokens the shipped
-     * corpus config trains on over its 80 epochs (57,088), and 16 fills of its 4096-token buffer.
+     * 1024 rows: on the toy model 65,536 tokens (64,512 activations with position 0 left out), so
+     * that one epoch is about the 57,088 activations the shipped corpus config trains on over all
+     * its 80 epochs (the same budget, fresh rows instead of repeats), and 16 fills of its buffer.
      */
     static final int DEFAULT_STREAM_ROWS = 1024;
 
