@@ -83,21 +83,35 @@ public record TrainConfig(String name, int threads, long seed, Model model, ToyW
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("no training config at " + file + " (see lab/configs/train_toy.json)");
         }
+        JsonNode node;
         try {
-            TrainConfig c = JSON.readValue(file.toFile(), TrainConfig.class);
-            c.check(file);
-            return c;
-        } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(file + ": unknown key '" + e.getPropertyName() + "' (known: "
-                    + e.getKnownPropertyIds() + ")");
+            node = JSON.readTree(file.toFile());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(file + " is not a valid training config: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
         }
+        return fromJson(node, file.toString());
     }
 
-    private void check(Path file) {
+    /**
+     * A config as JSON, checked as a file is; {@code source} names it in errors (a file, or a
+     * model card's {@code training_config}).
+     */
+    public static TrainConfig fromJson(JsonNode node, String source) {
+        try {
+            TrainConfig c = JSON.treeToValue(node, TrainConfig.class);
+            c.check(source);
+            return c;
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException(source + ": unknown key '" + e.getPropertyName() + "' (known: "
+                    + e.getKnownPropertyIds() + ")");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(source + " is not a valid training config: " + e.getOriginalMessage());
+        }
+    }
+
+    private void check(String file) {
         require(model.dModel() % model.heads() == 0, file, "model.d_model must be a multiple of model.heads");
         require(optimizer.steps() > 0 && optimizer.batchSize() > 0, file, "optimizer.steps and batch_size must be positive");
         require(optimizer.checkpointEvery() > 0 && optimizer.logEvery() > 0, file, "checkpoint_every and log_every must be positive");
@@ -106,7 +120,7 @@ public record TrainConfig(String name, int threads, long seed, Model model, ToyW
                 "2 * max_period + max_offset must fit in the context");
     }
 
-    private static void require(boolean ok, Path file, String message) {
+    private static void require(boolean ok, String file, String message) {
         if (!ok) {
             throw new IllegalArgumentException(file + ": " + message);
         }

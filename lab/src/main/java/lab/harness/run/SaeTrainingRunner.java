@@ -74,6 +74,7 @@ final class SaeTrainingRunner {
     ExperimentRunner.Outcome run(RunConfig config, ExperimentRunner.DirectoryListener started) throws IOException {
         // parameters are checked before the run directory exists
         SaeTrainingOptions options = SaeTrainingOptions.fromParams(config.experiment().params());
+        SaeTextSource source = SaeTextSource.fromParams(config.experiment().params(), config.model().path());
         if (config.seeds().size() != 1) {
             throw new IllegalArgumentException(config.source() + ": seeds is " + config.seeds() + " but sae_train trains"
                     + " one SAE per run; give one seed (several: -m seeds=[0],[1])");
@@ -85,7 +86,7 @@ final class SaeTrainingRunner {
         try (RunLog log = new RunLog(dir.resolve("run.log"));
              RunSession session = RunSession.open(dir, config, status, log, clock)) {
             log.info("run %s: sae_train at %s in %s", config.name(), options.hook(), dir);
-            return runIn(dir, config, options, session, log, null);
+            return runIn(dir, config, options, source, session, log, null);
         }
     }
 
@@ -96,6 +97,7 @@ final class SaeTrainingRunner {
     ExperimentRunner.Outcome resume(Path dir, ResumePlan plan) throws IOException {
         RunConfig config = plan.config();
         SaeTrainingOptions options = SaeTrainingOptions.fromParams(config.experiment().params());
+        SaeTextSource source = SaeTextSource.fromParams(config.experiment().params(), config.model().path());
         try (NDManager stateManager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
             SaeTrainingStateFile.Saved saved = SaeTrainingStateFile.read(dir, stateManager, OptionalInt.of(options.dSae()));
             try (RunLog log = new RunLog(dir.resolve("run.log"))) {
@@ -104,15 +106,15 @@ final class SaeTrainingRunner {
                     log.info("resume %s: sae_train from its checkpoint at step %d", dir, saved.step());
                     // a kill in the middle of writing the state leaves its temp file: the size of the state
                     AtomicFiles.deleteStrays(dir.resolve(SaeTrainingStateFile.FILE));
-                    return runIn(dir, config, options, session, log, saved);
+                    return runIn(dir, config, options, source, session, log, saved);
                 }
             }
         }
     }
 
-    private ExperimentRunner.Outcome runIn(Path dir, RunConfig config, SaeTrainingOptions options, RunSession session,
-                                           RunLog log, SaeTrainingStateFile.Saved saved) throws IOException {
-        session.complete(dir, () -> execute(config, options, dir, session, log, saved));
+    private ExperimentRunner.Outcome runIn(Path dir, RunConfig config, SaeTrainingOptions options, SaeTextSource source,
+                                           RunSession session, RunLog log, SaeTrainingStateFile.Saved saved) throws IOException {
+        session.complete(dir, () -> execute(config, options, source, dir, session, log, saved));
         // a finished run is not resumed: its training state (the SAE three times over, and the buffer)
         // goes, once the status says FINISHED, so that a kill before that can still resume
         Path state = dir.resolve(SaeTrainingStateFile.FILE);
@@ -122,8 +124,8 @@ final class SaeTrainingRunner {
     }
 
     /** @param saved the checkpoint a resumed run continues from; null: from the start */
-    private void execute(RunConfig config, SaeTrainingOptions options, Path dir, RunSession session, RunLog log,
-                         SaeTrainingStateFile.Saved saved) throws IOException {
+    private void execute(RunConfig config, SaeTrainingOptions options, SaeTextSource source, Path dir, RunSession session,
+                         RunLog log, SaeTrainingStateFile.Saved saved) throws IOException {
         HookedTransformer model;
         try (var p = session.phase("load_model")) {
             model = ModelLoader.load(config.model().path(),
@@ -136,14 +138,15 @@ final class SaeTrainingRunner {
             try (var p = session.phase("prepare_data")) {
                 examples = ExperimentRunner.prepare(config, m);
             }
-            List<long[]> texts = examples.stream().map(PreparedExample::clean).toList();
-            log.info("model %s on %s; %d texts, %d tokens per epoch", config.model().path(), m.device(), texts.size(),
+            List<long[]> texts = source.texts(examples);
+            log.info("model %s on %s; %d texts (%s), %d tokens per epoch", config.model().path(), m.device(), texts.size(),
+                    source.name(),
                     texts.stream().mapToLong(t -> t.length).sum());
             SaeStepLog steps = saved == null ? new SaeStepLog(dir)
                     : new SaeStepLog(dir, saved.steps(), session.lastLoggedStep(SaeStepLog.seriesKey()));
             SaeTraining.Result trained;
             try (var p = session.phase("train")) {
-                trained = SaeTraining.train(m, options, texts, seed, metadata(config, m, options), manager,
+                trained = SaeTraining.train(m, options, texts, seed, metadata(config, m, options, source), manager,
                         saved == null ? null : saved.state(), new SaeTraining.Listener() {
                             @Override
                             public void step(SaeStepStats stats) {
@@ -172,7 +175,8 @@ final class SaeTrainingRunner {
                 session.logMetrics(steps.newPoints());
                 ObjectNode report;
                 try (var p = session.phase("evaluate")) {
-                    report = evaluate(config, options, m, manager, sae, examples, trained, seed);
+                    report = evaluate(config, options, m, manager, sae, examples, texts, trained, seed);
+                    source.describe(report.putObject("texts"), texts);
                 }
                 AtomicFiles.writeString(dir.resolve("sae_training.json"), JSON.writeValueAsString(report) + "\n");
                 report.path("throughput").fields().forEachRemaining(f -> {
@@ -205,7 +209,8 @@ final class SaeTrainingRunner {
         }
     }
 
-    private static ObjectNode metadata(RunConfig config, HookedTransformer m, SaeTrainingOptions options) {
+    private static ObjectNode metadata(RunConfig config, HookedTransformer m, SaeTrainingOptions options,
+                                       SaeTextSource source) {
         ObjectNode meta = JsonNodeFactory.instance.objectNode();
         meta.put("sae_lens_version", lab.sae.SaeConfig.SAE_LENS_VERSION);
         meta.put("model_name", config.model().path().getFileName().toString());
@@ -213,7 +218,8 @@ final class SaeTrainingRunner {
         meta.putNull("hook_head_index");
         meta.put("context_size", m.config().contextLength());
         meta.put("prepend_bos", config.model().prependBos());
-        meta.put("dataset_path", config.tree().path("data").path("corpus").asText());
+        meta.put("dataset_path", source.stream() == null ? config.tree().path("data").path("corpus").asText()
+                : config.model().path() + " training stream from step " + source.stream().firstStep());
         meta.put("exclude_special_tokens", options.excludeBos());
         meta.putArray("seqpos_slice").addNull();
         meta.put("trained_by", "tiny-ablation-lab sae_train");
@@ -222,7 +228,7 @@ final class SaeTrainingRunner {
 
     private static ObjectNode evaluate(RunConfig config, SaeTrainingOptions options, HookedTransformer m,
                                        NDManager manager, SparseAutoencoder sae, List<PreparedExample> examples,
-                                       SaeTraining.Result trained, long seed) {
+                                       List<long[]> texts, SaeTraining.Result trained, long seed) {
         List<PreparedExample> eval = ExampleDraw.forSeed(examples, Math.min(options.evalExamples(), examples.size()), seed);
         HookActivations acts = new HookActivations(m, options.hook());
         List<float[]> rows = new ArrayList<>();
@@ -234,7 +240,8 @@ final class SaeTrainingRunner {
                 config.metrics());
         double matmul = ForwardBenchmark.matmulFlops(manager, DataType.FLOAT32);
         double saeFlopsPerToken = 12.0 * sae.config().dIn() * sae.config().dSae();
-        double meanLength = examples.stream().mapToLong(e -> e.clean().length).average().orElse(1);
+        // the length of the texts the model ran in training (the corpus's clean prompts, or stream rows)
+        double meanLength = texts.stream().mapToLong(t -> t.length).average().orElse(1);
         double modelFlopsPerToken = ForwardBenchmark.forwardFlopsPerToken(m.config(), (int) Math.round(meanLength));
         double tokensPerSecond = trained.tokens() / trained.seconds();
         double flopsPerSecond = (trained.tokens() * saeFlopsPerToken + trained.modelTokens() * modelFlopsPerToken)

@@ -39,6 +39,11 @@ class SaeResumeTest {
     private Path corpus;
 
     RunConfig config(String architecture) throws Exception {
+        return config(architecture, "");
+    }
+
+    /** @param texts more experiment keys, each after a comma (the text source) */
+    RunConfig config(String architecture, String texts) throws Exception {
         // 40 texts: more than one forward's worth, so the stop falls inside an epoch's text order
         List<String> lines = SaeTrainCorpus.lines(40);
         corpus = tmp.resolve("c.jsonl");
@@ -50,7 +55,7 @@ class SaeResumeTest {
                 + " \"device\": \"cpu\"}, \"data\": {\"corpus\": \"" + corpus + "\"}, \"experiment\": {\"type\": \"sae_train\","
                 + " \"hook\": \"blocks.1.hook_resid_pre\", \"architecture\": \"" + architecture + "\", \"d_sae\": 32, " + sparsity
                 + ", \"batch_size\": 32, \"buffer_tokens\": 128, \"epochs\": 2, \"warmup_steps\": 2, \"checkpoint_every\": 5,"
-                + " \"dead_feature_window\": 64, \"eval_examples\": 4, \"panel_features\": 4}, \"metrics\": [\"kl\"], \"seeds\": [3],"
+                + " \"dead_feature_window\": 64, \"eval_examples\": 4, \"panel_features\": 4" + texts + "}, \"metrics\": [\"kl\"], \"seeds\": [3],"
                 + " \"output\": {\"root\": \"" + tmp.resolve("runs") + "\", \"mlflow\": \"" + tmp.resolve("mlruns") + "\"}}");
         return new RunConfigLoader(tmp).load(file, List.of());
     }
@@ -71,9 +76,20 @@ class SaeResumeTest {
         stopAndResume("standard");
     }
 
+    @Test
+    void aTrainingStreamRunResumesToTheUninterruptedResult() throws Exception {
+        // 24 rows: two forwards an epoch, so the stop falls inside the stream's text order too
+        Path dir = stopAndResume("topk", ", \"texts\": \"training_stream\", \"stream_rows\": 24");
+        assertEquals("training_stream", JSON.readTree(dir.resolve("sae_training.json").toFile()).get("texts").get("source").asText());
+    }
+
     /** @return the resumed run's directory, checked against an uninterrupted run of the same config */
     private Path stopAndResume(String architecture) throws Exception {
-        RunConfig config = config(architecture);
+        return stopAndResume(architecture, "");
+    }
+
+    private Path stopAndResume(String architecture, String texts) throws Exception {
+        RunConfig config = config(architecture, texts);
         ExperimentRunner runner = new ExperimentRunner(Clock.systemUTC());
         Path whole = runner.run(config).directory();
         assertFalse(Files.exists(whole.resolve(SaeTrainingStateFile.FILE)), "a finished run keeps no training state");
