@@ -46,6 +46,11 @@ public final class HookActivations {
         return hook;
     }
 
+    /** The model's BOS token id (config.json's bos_token_id), or -1. */
+    public long bosTokenId() {
+        return model.config().bosTokenId();
+    }
+
     /**
      * The rows of one text, as [pos, d_in] float arrays.
      *
@@ -61,6 +66,15 @@ public final class HookActivations {
      * real position's activation, and padded positions are left out.
      */
     public float[][] of(java.util.List<long[]> texts, boolean skipFirst) {
+        return of(texts, skipFirst, -1);
+    }
+
+    /**
+     * As {@link #of(java.util.List, boolean)}, also leaving out every position that holds {@code skipToken}
+     * (-1: none): the BOS that opens each document packed into a training row, whose activations are
+     * outliers like the first position's.
+     */
+    public float[][] of(java.util.List<long[]> texts, boolean skipFirst, long skipToken) {
         int longest = texts.stream().mapToInt(t -> t.length).max().orElse(0);
         long[][] padded = new long[texts.size()][];
         for (int i = 0; i < padded.length; i++) {
@@ -72,6 +86,9 @@ public final class HookActivations {
             float[] flat = rows(m, padded);
             for (int i = 0; i < padded.length; i++) {
                 for (int p = from; p < texts.get(i).length; p++) {
+                    if (texts.get(i)[p] == skipToken) {
+                        continue;
+                    }
                     int at = (i * longest + p) * dIn;
                     out.add(java.util.Arrays.copyOfRange(flat, at, at + dIn));
                 }

@@ -75,7 +75,8 @@ public final class TextStream implements Supplier<float[][]> {
             group.add(text);
             modelTokens += text.length;
         }
-        return acts.of(group, excludeBos);
+        // with exclude_bos, the BOS wherever it occurs: a training-stream row packs documents, each opened by it
+        return acts.of(group, excludeBos, excludeBos ? acts.bosTokenId() : -1);
     }
 
     long modelTokens() {

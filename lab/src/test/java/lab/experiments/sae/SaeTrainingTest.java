@@ -189,6 +189,32 @@ class SaeTrainingTest {
         }
     }
 
+    /** Two documents packed into one row, each opened by BOS: with the BOS skipped, every other position's row is kept as is. */
+    @Test
+    void aSkippedTokenLeavesOutEveryPositionHoldingIt() {
+        HookActivations acts = new HookActivations(model, "blocks.1.hook_resid_pre");
+        long bos = acts.bosTokenId();
+        assertTrue(bos >= 0, "the toy model names its BOS");
+        long[] first = texts.get(0);
+        long[] second = texts.get(1);
+        long[] packed = new long[first.length + second.length];
+        System.arraycopy(first, 0, packed, 0, first.length);
+        System.arraycopy(second, 0, packed, first.length, second.length);
+        assertEquals(bos, packed[0]);
+        assertEquals(bos, packed[first.length], "the second document opens with BOS too");
+        float[][] all = acts.of(List.of(packed), false);
+        float[][] kept = acts.of(List.of(packed), true, bos);
+        assertEquals(packed.length - 2, kept.length);
+        int k = 0;
+        for (int p = 0; p < packed.length; p++) {
+            if (packed[p] != bos) {
+                assertArrayEquals(all[p], kept[k++], "position " + p);
+            }
+        }
+        // without a token to skip, only position 0 goes, as before
+        assertEquals(packed.length - 1, acts.of(List.of(packed), true, -1).length);
+    }
+
     @Test
     void badHooksAreOneClearError() {
         Exception unknown = assertThrows(IllegalArgumentException.class, () -> new HookActivations(model, "blocks.9.hook_resid_pre"));

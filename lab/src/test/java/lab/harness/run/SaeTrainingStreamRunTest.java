@@ -26,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SaeTrainingStreamRunTest {
 
+    /** data/models/toy/config.json's bos_token_id (<|endoftext|>). */
+    private static final long TOY_BOS = 0;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -62,8 +65,15 @@ class SaeTrainingStreamRunTest {
         assertEquals(8000, texts.get("first_stream_step").asLong(), "the step after the card's 8000 training steps");
         assertEquals(32, texts.get("stream_batch_size").asInt());
         assertTrue(texts.get("definition").asText().contains("the evaluation (fit, splice, answer metrics) reads data.corpus"));
-        // every text's position 0 left out: 63 activations a row, one pass
-        assertEquals(20 * 63 / 32, report.get("steps").asLong());
+        // exclude_bos: every text's position 0 and every BOS opening a packed document left out, one pass
+        long activations = 0;
+        for (long[] row : lab.training.TrainingStreamTexts.of(SaeTrainingRunnerTest.TOY).texts(20)) {
+            for (int p = 1; p < row.length; p++) {
+                activations += row[p] == TOY_BOS ? 0 : 1;
+            }
+        }
+        assertTrue(activations < 20 * 63, "the rows pack several documents: " + activations);
+        assertEquals(activations / 32, report.get("steps").asLong());
         // the evaluation still reads the corpus prompts (their tokens, not 64-token rows)
         assertTrue(report.get("fit").get("tokens").asLong() < 4 * 20, report.get("fit").toString());
         JsonNode cfg = JSON.readTree(a.directory().resolve("sae/cfg.json").toFile());
