@@ -11,9 +11,9 @@ import lab.runtime.ModelConfig;
 import lab.runtime.ModelWeights;
 import lab.runtime.RandomWeights;
 import lab.runtime.StandardShapes;
-import lab.runtime.loading.LoadOptions;
 import lab.runtime.loading.ModelLoader;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The model a {@code bench} command measures: a checkpoint, or random weights of a known shape. */
@@ -30,11 +30,8 @@ final class BenchModel {
         String shape;
     }
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda, cuda:N or mps.")
-    String device;
-
-    @Option(names = "--dtype", defaultValue = "float32", description = "float32 or float16 (bfloat16 is refused: DJL 0.32 aborts on it).")
-    String dtype;
+    @Mixin
+    DeviceOptions where;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the random tokens (and weights with --shape).")
     long seed;
@@ -44,12 +41,12 @@ final class BenchModel {
     }
 
     HookedTransformer open() {
-        DataType type = LoadOptions.parseDtype(dtype);
         if (source.dir != null) {
-            return ModelLoader.load(source.dir, new LoadOptions(device, type));
+            return ModelLoader.load(source.dir, where.loadOptions());
         }
+        DataType type = where.dataType();
         ModelConfig config = StandardShapes.get(source.shape);
-        Device d = DeviceChoice.resolve(device);
+        Device d = DeviceChoice.resolve(where.device);
         NDManager manager = NDManager.newBaseManager(d, Engine.getEngine("PyTorch").getEngineName());
         ModelWeights weights = RandomWeights.create(manager, config, seed, 0.02, type);
         return new HookedTransformer(config, weights, null, d);

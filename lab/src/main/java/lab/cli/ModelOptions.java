@@ -2,8 +2,8 @@ package lab.cli;
 
 import java.nio.file.Path;
 import lab.runtime.HookedTransformer;
-import lab.runtime.loading.LoadOptions;
 import lab.runtime.loading.ModelLoader;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every command that loads a model shares. */
@@ -13,13 +13,10 @@ final class ModelOptions {
             description = "HF model folder: config.json, model.safetensors (or sharded index), tokenizer.json.")
     Path dir;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda, cuda:N or mps (default: ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--dtype", defaultValue = "float32", description = "float32 or float16 (default: ${DEFAULT-VALUE}); bfloat16 checkpoints load widened to float32.")
-    String dtype;
+    @Mixin
+    DeviceOptions where;
 
     HookedTransformer load() {
-        return ModelLoader.load(dir, new LoadOptions(device, LoadOptions.parseDtype(dtype)));
+        return ModelLoader.load(dir, where.loadOptions());
     }
 }
