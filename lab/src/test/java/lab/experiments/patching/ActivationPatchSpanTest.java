@@ -36,8 +36,6 @@ class ActivationPatchSpanTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Row(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines) {
-    }
 
     @Test
     void spanPatchesMatchPlainHookedForwardsOverPromptAndAnswer() throws Exception {
@@ -76,8 +74,7 @@ class ActivationPatchSpanTest {
             throws Exception {
         ActivationPatch experiment = ActivationPatch.fromParams(JSON.readTree(params));
         assertTrue(experiment.scoresAnswerSpans());
-        List<Row> rows = new ArrayList<>();
-        experiment.run(model, ex, AnswerMetrics.ALL, (c, v, b) -> rows.add(new Row(c, v, b)));
+        List<ReportedRow> rows = ReportedRow.of(experiment, model, ex, AnswerMetrics.ALL);
         long[] target = ex.targetTokens();
         long[] foil = ex.foilTokens();
         Reading clean = Reading.of(model, m, ex.clean(), target, foil, answer -> null);
@@ -87,7 +84,7 @@ class ActivationPatchSpanTest {
         assertTrue(Math.abs(cleanLd - corruptLd) > 1e-3, "the corruption must move the span's logit difference");
         Map<String, Double> scores = new HashMap<>();
         int moved = 0;
-        for (Row row : rows) {
+        for (ReportedRow row : rows) {
             String where = params + " " + row.condition();
             assertEquals(cleanLd, row.baselines().get(AnswerMetrics.CLEAN_LOGIT_DIFF), 1e-4, where);
             assertEquals(corruptLd, row.baselines().get(PatchScore.CORRUPT_LOGIT_DIFF), 1e-4, where);
@@ -114,7 +111,7 @@ class ActivationPatchSpanTest {
             moved += v.get(AnswerMetrics.KL) > 1e-6 ? 1 : 0;
         }
         int asymmetries = 0;
-        for (Row row : rows) {
+        for (ReportedRow row : rows) {
             if (row.condition().get("direction").equals(PatchDirection.ASYMMETRY)) {
                 String site = site(row.condition());
                 assertEquals(scores.get("clean_to_corrupt" + site) - scores.get("corrupt_to_clean" + site),

@@ -33,8 +33,6 @@ class ActivationPatchTest {
     private static final List<String> METRICS = AnswerMetrics.ALL;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Row(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines) {
-    }
 
     @Test
     void blockOutputAndHeadPatchesMatchPlainHookedForwards() throws Exception {
@@ -73,15 +71,14 @@ class ActivationPatchTest {
         PreparedExample ex = new PreparedExample("pair", "g", clean, corrupt, 5, 7);
         try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
             experiment.check(model.config());
-            List<Row> rows = new ArrayList<>();
-            experiment.run(model, ex, METRICS, (c, v, b) -> rows.add(new Row(c, v, b)));
+            List<ReportedRow> rows = ReportedRow.of(experiment, model, ex, METRICS);
             float[] cleanLast = lastLogits(model, m, clean, RunOptions.defaults());
             float[] corruptLast = lastLogits(model, m, corrupt, RunOptions.defaults());
             double cleanLd = (double) cleanLast[5] - cleanLast[7];
             double corruptLd = (double) corruptLast[5] - corruptLast[7];
             int checked = 0;
             int moved = 0;
-            for (Row row : rows) {
+            for (ReportedRow row : rows) {
                 String direction = (String) row.condition().get("direction");
                 assertEquals(cleanLd, row.baselines().get(AnswerMetrics.CLEAN_LOGIT_DIFF), 1e-4);
                 assertEquals(corruptLd, row.baselines().get(PatchScore.CORRUPT_LOGIT_DIFF), 1e-4);

@@ -39,8 +39,6 @@ class AttributionPatchTest {
     private static final long FOIL = 7;
     private static final double EPS = 0.1;
 
-    private record Row(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines) {
-    }
 
     @Test
     void everyEstimateIsTheFiniteDifferenceOfPlainPatches() throws Exception {
@@ -82,12 +80,11 @@ class AttributionPatchTest {
         PreparedExample ex = new PreparedExample("pair", "g", clean, corrupt, TARGET, FOIL);
         try (HookedTransformer model = Fixtures.load(name); NDManager m = NDManager.newBaseManager()) {
             experiment.check(model.config());
-            List<Row> rows = new ArrayList<>();
-            experiment.run(model, ex, METRICS, (c, v, b) -> rows.add(new Row(c, v, b)));
+            List<ReportedRow> rows = ReportedRow.of(experiment, model, ex, METRICS);
             double cleanLd = logitDiff(model, m, clean, RunOptions.defaults());
             double corruptLd = logitDiff(model, m, corrupt, RunOptions.defaults());
             List<double[]> pairs = new ArrayList<>();
-            for (Row row : rows) {
+            for (ReportedRow row : rows) {
                 assertEquals(cleanLd, row.baselines().get(AnswerMetrics.CLEAN_LOGIT_DIFF), 1e-4);
                 assertEquals(corruptLd, row.baselines().get(PatchScore.CORRUPT_LOGIT_DIFF), 1e-4);
                 String direction = (String) row.condition().get("direction");

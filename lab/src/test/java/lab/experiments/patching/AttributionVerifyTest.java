@@ -27,8 +27,6 @@ class AttributionVerifyTest {
     private static final List<String> METRICS = List.of(AnswerMetrics.LOGIT_DIFF);
     private static final String VERIFIED = AttributionPatch.VERIFIED;
 
-    private record Row(Map<String, Object> condition, Map<String, Double> values, Map<String, Double> baselines) {
-    }
 
     @Test
     void theTopEstimatesArePatchedExactlyAndTheRestAreTheEstimates() throws Exception {
@@ -55,9 +53,9 @@ class AttributionVerifyTest {
         String verifying = params.replaceFirst("}$", ", \"verify_top\": " + k + "}");
         AttributionPatch verify = AttributionPatch.fromParams(JSON.readTree(verifying));
         try (HookedTransformer model = Fixtures.load(name)) {
-            Map<String, Row> plain = rows(AttributionPatch.fromParams(JSON.readTree(params)), model, ex);
-            Map<String, Row> verified = rows(verify, model, ex);
-            Map<String, Row> exact = rows(ActivationPatch.fromParams(JSON.readTree(params)), model, ex);
+            Map<String, ReportedRow> plain = rows(AttributionPatch.fromParams(JSON.readTree(params)), model, ex);
+            Map<String, ReportedRow> verified = rows(verify, model, ex);
+            Map<String, ReportedRow> exact = rows(ActivationPatch.fromParams(JSON.readTree(params)), model, ex);
             assertEquals(plain.keySet(), verified.keySet(), "the same conditions, in the same order");
             assertTrue(verify.extraMetrics().contains(VERIFIED));
             String label = name + " " + verifying;
@@ -66,20 +64,20 @@ class AttributionVerifyTest {
                 double largestOther = 0;
                 int count = 0;
                 int sites = 0;
-                for (Map.Entry<String, Row> e : verified.entrySet()) {
+                for (Map.Entry<String, ReportedRow> e : verified.entrySet()) {
                     if (!d.label().equals(e.getValue().condition().get("direction"))) {
                         continue;
                     }
                     sites++;
-                    Row row = e.getValue();
-                    Row estimate = plain.get(e.getKey());
+                    ReportedRow row = e.getValue();
+                    ReportedRow estimate = plain.get(e.getKey());
                     double receiver = estimate.baselines().get(d.receiver() == CleanCorruptRuns.Run.CLEAN
                             ? AnswerMetrics.CLEAN_LOGIT_DIFF : PatchScore.CORRUPT_LOGIT_DIFF);
                     double change = Math.abs(estimate.values().get(AnswerMetrics.LOGIT_DIFF) - receiver);
                     if (row.values().get(VERIFIED) == 1.0) {
                         count++;
                         smallestVerified = Math.min(smallestVerified, change);
-                        Row patched = exact.get(e.getKey());
+                        ReportedRow patched = exact.get(e.getKey());
                         assertEquals(patched.values().get(AnswerMetrics.LOGIT_DIFF), row.values().get(AnswerMetrics.LOGIT_DIFF),
                                 1e-5, label + " " + e.getKey());
                         // the same 1e-5 through patch_score's division by clean - corrupt (~0.1 on pythia-sharp:
@@ -106,13 +104,13 @@ class AttributionVerifyTest {
     }
 
     /** Asymmetry rows are the difference of the scores as reported, verified when both of them are. */
-    private static void checkAsymmetry(Map<String, Row> rows, String label) {
-        for (Row row : rows.values()) {
+    private static void checkAsymmetry(Map<String, ReportedRow> rows, String label) {
+        for (ReportedRow row : rows.values()) {
             if (!PatchDirection.ASYMMETRY.equals(row.condition().get("direction"))) {
                 continue;
             }
-            Row restored = rows.get(key(with(row.condition(), "clean_to_corrupt")));
-            Row broken = rows.get(key(with(row.condition(), "corrupt_to_clean")));
+            ReportedRow restored = rows.get(key(with(row.condition(), "clean_to_corrupt")));
+            ReportedRow broken = rows.get(key(with(row.condition(), "corrupt_to_clean")));
             assertEquals(restored.values().get(PatchScore.NAME) - broken.values().get(PatchScore.NAME),
                     row.values().get(PatchScore.NAME), 1e-12, label);
             boolean both = restored.values().get(VERIFIED) == 1.0 && broken.values().get(VERIFIED) == 1.0;
@@ -130,9 +128,9 @@ class AttributionVerifyTest {
         }
     }
 
-    private static Map<String, Row> rows(lab.experiments.Experiment experiment, HookedTransformer model, PreparedExample ex) {
-        Map<String, Row> rows = new LinkedHashMap<>();
-        experiment.run(model, ex, METRICS, (c, v, b) -> rows.put(key(c), new Row(c, v, b)));
+    private static Map<String, ReportedRow> rows(lab.experiments.Experiment experiment, HookedTransformer model, PreparedExample ex) {
+        Map<String, ReportedRow> rows = new LinkedHashMap<>();
+        experiment.run(model, ex, METRICS, (c, v, b) -> rows.put(key(c), new ReportedRow(c, v, b)));
         return rows;
     }
 
