@@ -90,10 +90,15 @@ final class PatchBatches {
             List<Job> chunk = jobs.subList(from, Math.min(jobs.size(), from + perBatch));
             String hook = granularity.hook(layer);
             long[] leading = leadingAxes(chunk.size() * runs.rowsPerRun(), runs.activation(Run.CLEAN, hook));
+            // a head's output patch changes nothing before hook_z: those rows resume at the receiver's cached
+            // hook_z, so the layer's queries, keys, values and pattern are not recomputed (as heads_zero does)
+            boolean atZ = granularity == PatchGranularity.HEAD_OUT;
             try (NDArray sources = stack(chunk, hook, true);
-                 NDArray residuals = stack(chunk, "blocks." + layer + ".hook_resid_pre", false)) {
+                 NDArray residuals = stack(chunk, "blocks." + layer + ".hook_resid_pre", false);
+                 NDArray receiverZ = atZ ? stack(chunk, hook, false) : null) {
                 Hook patch = Hook.replacing(hook, Interventions.patchCells(sources, cells(chunk, leading), leading));
-                RunOptions options = reading.apply(RunOptions.defaults().startAt(layer).withHooks(patch));
+                RunOptions start = atZ ? RunOptions.defaults().resumingAtZ(layer, receiverZ) : RunOptions.defaults().startAt(layer);
+                RunOptions options = reading.apply(start.withHooks(patch));
                 try (ForwardResult r = model.run(manager, residuals, options)) {
                     onOutput.accept(chunk, r.output());
                 }
