@@ -1,7 +1,6 @@
 package lab.experiments.bench;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -12,6 +11,7 @@ import lab.experiments.patching.PatchGranularity;
 import lab.experiments.PreparedExample;
 import lab.experiments.metrics.AnswerMetrics;
 import lab.runtime.HookedTransformer;
+import lab.runtime.bench.ForwardBenchmark;
 
 /**
  * Attribution patching against the exact patches it estimates, on one clean/corrupt pair of random
@@ -82,8 +82,7 @@ public final class AttributionBench {
                 atp.add((System.nanoTime() - start) / 1e9);
             }
         }
-        Collections.sort(atp);
-        double median = atp.size() % 2 == 1 ? atp.get(atp.size() / 2) : (atp.get(atp.size() / 2 - 1) + atp.get(atp.size() / 2)) / 2;
+        double median = ForwardBenchmark.median(atp.stream().mapToDouble(Double::doubleValue).toArray());
         int all = layers * model.config().nHeads() * tokens;
         // measured whole, the time is reported as measured (x * n / n need not round back to x)
         double exact = patches[0] == all ? exactMeasured : exactMeasured * all / patches[0];

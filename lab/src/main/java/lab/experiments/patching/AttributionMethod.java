@@ -34,10 +34,15 @@ public enum AttributionMethod {
      */
     public static AttributionMethod parse(JsonNode method, PatchGranularity granularity) {
         if (method.isMissingNode() || method.isNull()) {
-            return granularity.queryOrKey() ? ATP_STAR : ATP;
+            return defaultFor(granularity);
         }
         return ParamValues.oneOf("method", method.isTextual() ? method.asText() : method.toString(), values(),
                 AttributionMethod::label);
+    }
+
+    /** atp_star for head_q and head_k, where AtP* corrects the softmax; atp for every other granularity. */
+    public static AttributionMethod defaultFor(PatchGranularity granularity) {
+        return granularity.queryOrKey() ? ATP_STAR : ATP;
     }
 
     /** The one check that a method fits a granularity: atp_star applies to head_q and head_k only. */

@@ -75,7 +75,7 @@ public final class AttributionPatch implements Experiment {
 
     /** With each granularity's default method (AtP* for head_q and head_k, else AtP). */
     public AttributionPatch(ActivationPatch exact) {
-        this(exact, exact.granularity().queryOrKey() ? AttributionMethod.ATP_STAR : AttributionMethod.ATP, DEFAULT_STEPS);
+        this(exact, AttributionMethod.defaultFor(exact.granularity()), DEFAULT_STEPS);
     }
 
     /** Estimates only. */

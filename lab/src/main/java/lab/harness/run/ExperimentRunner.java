@@ -140,8 +140,6 @@ public final class ExperimentRunner {
             log.info("model %s (%d layers x %d heads) on %s; %d examples", config.model().path(), m.config().nLayers(),
                     m.config().nHeads(), m.device(), examples.size());
             ConfigRunInputs inputs = new ConfigRunInputs(config, m, examples);
-            // the files the parameters name, before a long prepare; what prepare reads is added after it
-            InputFiles.record(dir, config.baseDir(), experiment.inputFiles());
             try (var p = session.phase("prepare_experiment")) {
                 experiment.prepare(m, inputs);
                 List<Path> read = new ArrayList<>(experiment.inputFiles());

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import lab.sae.RandomState;
+import lab.sae.SparseAutoencoder;
 
 /**
  * The checks {@link SaeTrainingStateFile} makes of a saved training state before a resume writes
@@ -20,7 +21,8 @@ import lab.sae.RandomState;
 final class SaeTrainingStateCheck {
 
     /** The SAE's parameters by SAELens name, as {@link lab.sae.SparseAutoencoder#parameters()} gives them. */
-    static final Set<String> PARAMETERS = Set.of("W_enc", "b_enc", "W_dec", "b_dec");
+    static final Set<String> PARAMETERS = Set.of(SparseAutoencoder.W_ENC, SparseAutoencoder.B_ENC, SparseAutoencoder.W_DEC,
+            SparseAutoencoder.B_DEC);
 
     /** The saved SAE's sizes, read off W_enc. */
     record Dims(int dIn, int dSae) {

@@ -131,13 +131,9 @@ final class SaeTrainingStateFile {
      * The state in {@code runDir}, its arrays in {@code manager} (CPU), all of it checked (see
      * {@link SaeTrainingStateCheck}) before a resume writes anything.
      *
+     * @param configDSae the run's config's d_sae, which the saved SAE must have (empty: not checked)
      * @throws IllegalArgumentException when there is none (killed before its first checkpoint) or it cannot be read
      */
-    static Saved read(Path runDir, NDManager manager) {
-        return read(runDir, manager, OptionalInt.empty());
-    }
-
-    /** As {@link #read(Path, NDManager)}, refusing a state whose SAE's d_sae is not {@code configDSae} (the run's config's). */
     static Saved read(Path runDir, NDManager manager, OptionalInt configDSae) {
         Path file = runDir.resolve(FILE);
         if (!Files.isRegularFile(file)) {

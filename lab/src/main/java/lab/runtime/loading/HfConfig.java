@@ -66,7 +66,7 @@ public final class HfConfig {
             return OptionalDouble.empty();
         }
         if (!rope.get(key).isNumber()) {
-            throw new ModelLoadException(file + ": '" + key + "' in " + ropeObjectKey() + " should be a number, found "
+            throw new ModelLoadException(file + ": " + ropeObjectKey() + " '" + key + "' should be a number, found "
                     + rope.get(key));
         }
         return OptionalDouble.of(rope.get(key).asDouble());

@@ -105,10 +105,7 @@ final class RopeParameters {
         }
 
         double number(String key, String type) {
-            if (isNull(key)) {
-                throw missing(key, type);
-            }
-            return number(key, 0);
+            return hf.ropeInner(key).orElseThrow(() -> missing(key, type));
         }
 
         ModelLoadException missing(String key, String type) {
@@ -117,15 +114,7 @@ final class RopeParameters {
         }
 
         double number(String key, double fallback) {
-            if (isNull(key)) {
-                return fallback;
-            }
-            JsonNode n = rope.get(key);
-            if (!n.isNumber()) {
-                throw new ModelLoadException(hf.file() + ": " + where + " '" + key + "' should be a number, found "
-                        + n);
-            }
-            return n.asDouble();
+            return hf.ropeInner(key).orElse(fallback);
         }
     }
 }
