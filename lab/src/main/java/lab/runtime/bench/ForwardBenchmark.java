@@ -4,38 +4,20 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
-import lab.runtime.ForwardResult;
-import lab.runtime.Hook;
 import lab.runtime.HookedTransformer;
-import lab.runtime.Hooks;
-import lab.runtime.Interventions;
 import lab.runtime.ModelConfig;
-import lab.runtime.RunOptions;
 
 /**
- * Measures the forward pass against the machine's own libtorch matmul rate, and an ablation sweep
- * done the optimised way (start at the ablated layer from a cached residual, batch the heads, unembed
- * the last position) against the naive way (one full forward per head). All figures come from one
- * run, so they share the machine's state.
+ * Measures the forward pass against the machine's own libtorch matmul rate. All figures come from
+ * one run, so they share the machine's state. (The head-ablation sweep is experiments/bench's
+ * SweepBenchmark, which times heads_zero itself.)
  */
 public final class ForwardBenchmark {
 
     /** The figures one run prints. */
     public record Result(double matmulFlops, double tokensPerSecond, double medianForwardSeconds, double forwardFlops,
-                         double fractionOfMatmul, double naiveSweepSeconds, double optimisedSweepSeconds,
-                         double sweepMaxAbsDiff, int batch, int sequence, int iterations) {
-
-        /** Whether the head sweep ran (it is skipped with a sweep sequence of 0). */
-        public boolean hasSweep() {
-            return !Double.isNaN(naiveSweepSeconds);
-        }
-
-        public double sweepSpeedup() {
-            return naiveSweepSeconds / optimisedSweepSeconds;
-        }
+                         double fractionOfMatmul, int batch, int sequence, int iterations) {
     }
 
     /** Wall time of untimed forwards before the timed ones. */
@@ -44,11 +26,7 @@ public final class ForwardBenchmark {
     private ForwardBenchmark() {
     }
 
-    /**
-     * @param sweepSequence tokens of the one prompt the head sweep ablates (the naive sweep runs a
-     *     full forward per head, so keep it short on big models); 0 skips the sweep
-     */
-    public static Result run(HookedTransformer model, int batch, int sequence, int iterations, int sweepSequence, long seed) {
+    public static Result run(HookedTransformer model, int batch, int sequence, int iterations, long seed) {
         try (NDManager m = NDManager.newBaseManager(model.device())) {
             double matmulBefore = matmulFlops(m, model.dtype());
             long[][] rows = randomTokens(model.config(), batch, sequence, seed);
@@ -66,13 +44,7 @@ public final class ForwardBenchmark {
             // moment of load elsewhere does not inflate the fraction
             double matmul = Math.max(matmulBefore, matmulFlops(m, model.dtype()));
             double flops = forwardFlopsPerToken(model.config(), sequence) * tokensPerSecond;
-            SweepTiming sweep = new SweepTiming(Double.NaN, Double.NaN, Double.NaN);
-            if (sweepSequence > 0) {
-                NDArray one = model.tokens(m, java.util.Arrays.copyOf(rows[0], Math.min(sweepSequence, sequence)));
-                sweep = headSweep(model, m, one);
-            }
-            return new Result(matmul, tokensPerSecond, median(each), flops, flops / matmul, sweep.naive, sweep.optimised,
-                    sweep.maxAbsDiff, batch, sequence, iterations);
+            return new Result(matmul, tokensPerSecond, median(each), flops, flops / matmul, batch, sequence, iterations);
         }
     }
 
@@ -144,54 +116,5 @@ public final class ForwardBenchmark {
             best = Math.min(best, (System.nanoTime() - start) / 4e9);
         }
         return 2.0 * n * n * n / best;
-    }
-
-    private record SweepTiming(double naive, double optimised, double maxAbsDiff) {
-    }
-
-    /** Every head of every layer zeroed in turn, last-position logits compared both ways. */
-    private static SweepTiming headSweep(HookedTransformer model, NDManager m, NDArray tokens) {
-        ModelConfig c = model.config();
-        long start = System.nanoTime();
-        List<float[]> naive = new ArrayList<>();
-        for (int l = 0; l < c.nLayers(); l++) {
-            for (int h = 0; h < c.nHeads(); h++) {
-                RunOptions o = RunOptions.defaults().withHooks(
-                        Hook.replacing("blocks." + l + ".attn.hook_z", Interventions.zeroHead(h)));
-                try (ForwardResult r = model.run(m, tokens, o)) {
-                    naive.add(r.output().get(new ai.djl.ndarray.index.NDIndex("0, -1")).toFloatArray());
-                }
-            }
-        }
-        double naiveSeconds = (System.nanoTime() - start) / 1e9;
-        start = System.nanoTime();
-        List<float[]> fast = new ArrayList<>();
-        try (ForwardResult clean = model.run(m, tokens,
-                RunOptions.defaults().caching(java.util.regex.Pattern.compile("blocks\\.\\d+\\.hook_resid_pre")))) {
-            for (int l = 0; l < c.nLayers(); l++) {
-                NDArray resid = clean.cache().get("blocks." + l + ".hook_resid_pre").repeat(0, c.nHeads());
-                List<Hook> hooks = new ArrayList<>();
-                for (int h = 0; h < c.nHeads(); h++) {
-                    hooks.add(Hook.replacingRows("blocks." + l + ".attn.hook_z", new int[] {h}, Interventions.zeroHead(h)));
-                }
-                try (ForwardResult r = model.run(m, resid,
-                        RunOptions.defaults().withHooks(Hooks.of(hooks)).startAt(l).unembedOnly(-1))) {
-                    float[] all = r.output().toFloatArray();
-                    int v = c.vocabSize();
-                    for (int h = 0; h < c.nHeads(); h++) {
-                        fast.add(java.util.Arrays.copyOfRange(all, h * v, (h + 1) * v));
-                    }
-                }
-                resid.close();
-            }
-        }
-        double fastSeconds = (System.nanoTime() - start) / 1e9;
-        double maxDiff = 0;
-        for (int i = 0; i < naive.size(); i++) {
-            for (int j = 0; j < naive.get(i).length; j++) {
-                maxDiff = Math.max(maxDiff, Math.abs(naive.get(i)[j] - fast.get(i)[j]));
-            }
-        }
-        return new SweepTiming(naiveSeconds, fastSeconds, maxDiff);
     }
 }
