@@ -63,7 +63,7 @@ final class BenchForwardCommand implements Runnable {
             System.out.printf("forward FLOP rate  %.2f GFLOP/s = %.3f of the matmul rate%n", r.forwardFlops() / 1e9,
                     r.fractionOfMatmul());
             if (sweep != null) {
-                System.out.printf("head-zero sweep    naive %.3f s, heads_zero %.3f s: %.2fx faster (max |logit_diff difference| %.2e;"
+                System.out.printf("head-zero sweep    naive %.3f s, heads_zero %.3f s: %.2fx faster (max |logit diff| %.2e;"
                         + " %d tokens, every head)%n", sweep.naiveSeconds(), sweep.optimisedSeconds(), sweep.speedup(),
                         sweep.maxAbsDiff(), sweep.tokens());
             }
