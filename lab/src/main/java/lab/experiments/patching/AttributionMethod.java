@@ -12,7 +12,8 @@ public enum AttributionMethod {
     /**
      * Kramár et al.'s AtP* fix for queries and keys: the patched head's attention pattern is
      * recomputed exactly (softmax of the patched scores) and only what follows the pattern is taken
-     * to first order, so a saturated softmax, whose gradient is ~0, does not hide a large change.
+     * to first order, so a saturated softmax, whose gradient is ~0, does not hide a large change. For
+     * a residual, the pattern of the block it enters (see {@link ResidualAttribution}).
      */
     ATP_STAR("atp_star"),
     /** Integrated gradients: AtP's gradient averaged along the path from receiver to source (see {@link IntegratedGradients}). */
@@ -29,8 +30,8 @@ public enum AttributionMethod {
     }
 
     /**
-     * {@code experiment.method}; missing, each granularity's default (atp_star for head_q and
-     * head_k, atp for every other). Whether it fits the granularity is {@link #requireFits}'s.
+     * {@code experiment.method}; missing, each granularity's default (see {@link #defaultFor}).
+     * Whether it fits the granularity is {@link #requireFits}'s.
      */
     public static AttributionMethod parse(JsonNode method, PatchGranularity granularity) {
         if (method.isMissingNode() || method.isNull()) {
@@ -40,17 +41,26 @@ public enum AttributionMethod {
                 AttributionMethod::label);
     }
 
-    /** atp_star for head_q and head_k, where AtP* corrects the softmax; atp for every other granularity. */
+    /**
+     * atp_star where AtP* corrects a softmax: head_q and head_k, and layer_resid (the block the
+     * residual enters); atp for every other granularity.
+     */
     public static AttributionMethod defaultFor(PatchGranularity granularity) {
-        return granularity.queryOrKey() ? ATP_STAR : ATP;
+        return starFits(granularity) ? ATP_STAR : ATP;
     }
 
-    /** The one check that a method fits a granularity: atp_star applies to head_q and head_k only. */
+    /** The one check that a method fits a granularity: atp_star applies to head_q, head_k and layer_resid only. */
     void requireFits(PatchGranularity granularity) {
-        if (this == ATP_STAR && !granularity.queryOrKey()) {
-            throw new IllegalArgumentException("experiment.method \"atp_star\" applies to granularity \"head_q\" and"
-                    + " \"head_k\" only (it recomputes the attention pattern of a head whose queries or keys are"
-                    + " patched); granularity \"" + granularity.label() + "\" takes \"atp\" or \"ig\": leave method out for atp");
+        if (this == ATP_STAR && !starFits(granularity)) {
+            throw new IllegalArgumentException("experiment.method \"atp_star\" applies to granularity \"head_q\","
+                    + " \"head_k\" and \"layer_resid\" only (it recomputes the attention pattern that the patched queries,"
+                    + " keys or residual make); granularity \"" + granularity.label() + "\" takes \"atp\" or \"ig\":"
+                    + " leave method out for atp");
         }
+    }
+
+    /** Whether the patch reaches a softmax AtP* recomputes: the patched queries or keys, or the residual's next block. */
+    private static boolean starFits(PatchGranularity granularity) {
+        return granularity.queryOrKey() || granularity == PatchGranularity.LAYER_RESID;
     }
 }

@@ -43,7 +43,9 @@ import lab.runtime.ModelConfig;
  * <p>For a head's queries or keys ({@code head_q}, {@code head_k}) the default {@code method} is
  * Kramár et al.'s AtP* ({@link QueryKeyAttribution}): the head's attention pattern is recomputed
  * exactly for the patched queries or keys and only the pattern's change is taken to first order;
- * {@code "method": "atp"} gives plain AtP there too, for comparison. {@code "method": "ig"} (any
+ * for the residual ({@code layer_resid}) it is the same fix for the block the residual enters
+ * ({@link ResidualAttribution}, a backward per block); {@code "method": "atp"} gives plain AtP there
+ * too, for comparison. {@code "method": "ig"} (any
  * granularity) averages the gradient over {@code steps} points of the path from receiver to source
  * ({@link IntegratedGradients}): a forward of that many rows and a backward per layer and direction.
  * Parameters are activation_patch's except {@code batch_size} (nothing is batched), plus
@@ -73,7 +75,7 @@ public final class AttributionPatch implements Experiment {
     /** Sites per example and direction that are patched exactly, the largest |estimated change| first; 0 for none. */
     private final int verifyTop;
 
-    /** With each granularity's default method (AtP* for head_q and head_k, else AtP). */
+    /** With each granularity's default method (AtP* for head_q, head_k and layer_resid, else AtP). */
     public AttributionPatch(ActivationPatch exact) {
         this(exact, AttributionMethod.defaultFor(exact.granularity()), DEFAULT_STEPS);
     }
@@ -183,15 +185,18 @@ public final class AttributionPatch implements Experiment {
         List<PatchDirection> directions = exact.directions();
         List<Integer> layers = exact.patchedLayers(config);
         boolean star = method == AttributionMethod.ATP_STAR;
-        List<String> hooks = layers.stream().flatMap(l -> star ? QueryKeyAttribution.hooks(config, l).stream()
+        // AtP* of a residual differentiates each block with its own pattern held fixed: a run per block below
+        boolean perBlock = star && granularity == PatchGranularity.LAYER_RESID;
+        List<String> hooks = perBlock ? List.of() : layers.stream().flatMap(l -> star ? QueryKeyAttribution.hooks(config, l).stream()
                 : Stream.of(granularity.hook(l))).toList();
         int length = example.clean().length;
         try (NDManager m = NDManager.newBaseManager(model.device())) {
             // both prompts as the two rows of one forward (row = Run's ordinal), one backward for every receiving row
             List<Integer> receivers = directions.stream().map(d -> d.receiver().ordinal()).distinct().toList();
             // ig differentiates its own path runs: this one caches the activations only
-            GradientRun runs = GradientRun.of(model, m, List.of(example.clean(), example.corrupt()), example.target(),
-                    example.foil(), hooks, method == AttributionMethod.IG ? List.of() : receivers);
+            List<long[]> prompts = List.of(example.clean(), example.corrupt());
+            GradientRun runs = GradientRun.of(model, m, prompts, example.target(), example.foil(), hooks,
+                    method == AttributionMethod.IG || perBlock ? List.of() : receivers);
             double clean = runs.logitDiff(Run.CLEAN.ordinal());
             double corrupt = runs.logitDiff(Run.CORRUPT.ordinal());
             Map<String, Double> baselines = new LinkedHashMap<>();
@@ -199,11 +204,15 @@ public final class AttributionPatch implements Experiment {
             baselines.put(PatchScore.CORRUPT_LOGIT_DIFF, corrupt);
             List<Estimate> estimates = new ArrayList<>();
             for (int layer : layers) {
-                for (PatchDirection d : directions) {
-                    ToDoubleFunction<PatchSite> change = estimator(model, m, example, runs, layer, d);
-                    for (PatchSite site : exact.sites(layer, length, config.nHeads())) {
-                        estimates.add(new Estimate(new PatchBatches.Job(d, site), runs.logitDiff(d.receiver().ordinal()),
-                                change.applyAsDouble(site)));
+                try (NDManager block = m.newSubManager()) {
+                    GradientRun layerRuns = perBlock ? GradientRun.of(model, block, prompts, example.target(), example.foil(),
+                            ResidualAttribution.hooks(config, layer), receivers, ResidualAttribution.detached(layer)) : runs;
+                    for (PatchDirection d : directions) {
+                        ToDoubleFunction<PatchSite> change = estimator(model, m, example, layerRuns, layer, d);
+                        for (PatchSite site : exact.sites(layer, length, config.nHeads())) {
+                            estimates.add(new Estimate(new PatchBatches.Job(d, site), runs.logitDiff(d.receiver().ordinal()),
+                                    change.applyAsDouble(site)));
+                        }
                     }
                 }
             }
@@ -272,8 +281,10 @@ public final class AttributionPatch implements Experiment {
         int length = example.clean().length;
         int heads = model.config().nHeads();
         return switch (method) {
-            case ATP_STAR -> QueryKeyAttribution.of(runs, model.config(), layer, exact.granularity() == PatchGranularity.HEAD_K,
-                    source, receiver)::estimate;
+            case ATP_STAR -> exact.granularity() == PatchGranularity.LAYER_RESID
+                    ? ResidualAttribution.of(runs, model.config(), layer, source, receiver)::estimate
+                    : QueryKeyAttribution.of(runs, model.config(), layer, exact.granularity() == PatchGranularity.HEAD_K
+                    ? QueryKeyAttribution.Side.KEYS : QueryKeyAttribution.Side.QUERIES, source, receiver)::estimate;
             case IG -> perCell(IntegratedGradients.terms(model, m, d.receiver() == Run.CLEAN ? example.clean() : example.corrupt(),
                     hook, runs.activation(hook, receiver), runs.activation(hook, source), example.target(), example.foil(), steps),
                     length, heads);

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import lab.runtime.ForwardResult;
 import lab.runtime.Hook;
@@ -47,12 +48,26 @@ final class GradientRun {
      */
     static GradientRun of(HookedTransformer model, NDManager manager, List<long[]> prompts, long target, long foil,
                           Collection<String> hooks, Collection<Integer> gradientRows) {
+        return of(model, manager, prompts, target, foil, hooks, gradientRows, Set.of());
+    }
+
+    /**
+     * @param detached hook points among {@code hooks} cut from what computes them: the backward stops
+     *                 there (no gradient flows through them to the points below), while their own
+     *                 gradient is still d metric / d (the point), so a point below is differentiated
+     *                 as if that point were held fixed
+     */
+    static GradientRun of(HookedTransformer model, NDManager manager, List<long[]> prompts, long target, long foil,
+                          Collection<String> hooks, Collection<Integer> gradientRows, Set<String> detached) {
+        if (!hooks.containsAll(detached)) {
+            throw new IllegalArgumentException("detached points " + detached + " must be among the hooks " + hooks);
+        }
         boolean backward = !gradientRows.isEmpty();
         Map<String, NDArray> leaves = new LinkedHashMap<>();
         List<Hook> all = new ArrayList<>();
         if (backward) {
             for (String name : hooks) {
-                all.add(zeroLeaf(name, manager, x -> x, leaves));
+                all.add(zeroLeaf(name, manager, detached.contains(name) ? NDArray::stopGradient : x -> x, leaves));
             }
         }
         // the last block at the last position only (its other positions feed nothing that is read),

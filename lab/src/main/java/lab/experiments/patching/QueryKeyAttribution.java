@@ -21,13 +21,27 @@ import lab.runtime.ModelConfig;
  */
 final class QueryKeyAttribution {
 
-    private final boolean keys;
+    /** What a patch replaces in the layer's attention scores. */
+    enum Side {
+        /** A head's queries: its rows (head_q). */
+        QUERIES,
+        /** A head's keys: its columns (head_k). */
+        KEYS,
+        /** Both at one position, as a patch of the residual entering the block makes them (layer_resid). */
+        BOTH
+    }
+
+    private final Side side;
     private final int length;
     private final int window;
     /** Receiver's scores [head][query][key], masked cells unused. */
     private final double[][][] scores;
-    /** Scores with the source's queries (query patch) or keys (key patch) against the receiver's others. */
-    private final double[][][] crossed;
+    /** Scores of the source's queries against the receiver's keys [head][query][key]. */
+    private final double[][][] sourceQueries;
+    /** Scores of the receiver's queries against the source's keys [head][query][key]. */
+    private final double[][][] sourceKeys;
+    /** Scores of the source's query and key at one position [head][position], the cell a BOTH patch moves twice. */
+    private final double[][] sourceBoth;
     /**
      * The receiver's pattern, softmax of {@link #scores}: recomputed in double from the same q and k
      * as the patched rows rather than read from the cached float32 hook_pattern, so that the
@@ -37,13 +51,15 @@ final class QueryKeyAttribution {
     /** d logit_diff / d pattern on the receiving run [head][query][key]. */
     private final double[][][] gradient;
 
-    private QueryKeyAttribution(boolean keys, int length, int window, double[][][] scores, double[][][] crossed,
-                                double[][][] gradient) {
-        this.keys = keys;
+    private QueryKeyAttribution(Side side, int length, int window, double[][][] scores, double[][][] sourceQueries,
+                                double[][][] sourceKeys, double[][] sourceBoth, double[][][] gradient) {
+        this.side = side;
         this.length = length;
         this.window = window;
         this.scores = scores;
-        this.crossed = crossed;
+        this.sourceQueries = sourceQueries;
+        this.sourceKeys = sourceKeys;
+        this.sourceBoth = sourceBoth;
         this.gradient = gradient;
         this.pattern = new double[scores.length][length][];
         for (int h = 0; h < scores.length; h++) {
@@ -60,26 +76,28 @@ final class QueryKeyAttribution {
 
     /**
      * @param run cached at {@link #hooks} of {@code layer}, with the receiver's gradient
-     * @param keys true for head_k, false for head_q
      */
-    static QueryKeyAttribution of(GradientRun run, ModelConfig config, int layer, boolean keys, int source, int receiver) {
+    static QueryKeyAttribution of(GradientRun run, ModelConfig config, int layer, Side side, int source, int receiver) {
         String q = queryHook(config, layer);
         String k = keyHook(config, layer);
         double[][][] qReceiver = headsFirst(run.activation(q, receiver).toType(DataType.FLOAT64, false).toDoubleArray(), config);
         double[][][] kReceiver = headsFirst(run.activation(k, receiver).toType(DataType.FLOAT64, false).toDoubleArray(), config);
-        double[][][] patched = headsFirst(run.activation(keys ? k : q, source).toType(DataType.FLOAT64, false).toDoubleArray(), config);
+        double[][][] qSource = headsFirst(run.activation(q, source).toType(DataType.FLOAT64, false).toDoubleArray(), config);
+        double[][][] kSource = headsFirst(run.activation(k, source).toType(DataType.FLOAT64, false).toDoubleArray(), config);
         double scale = config.attentionScale()[layer];
         int length = qReceiver[0].length;
         double[] g = run.gradient(patternHook(layer), receiver).toType(DataType.FLOAT64, false).toDoubleArray();
         double[][][] gradient = new double[config.nHeads()][length][length];
+        double[][] both = new double[config.nHeads()][length];
         for (int h = 0; h < config.nHeads(); h++) {
             for (int t = 0; t < length; t++) {
                 System.arraycopy(g, (h * length + t) * length, gradient[h][t], 0, length);
+                both[h][t] = dot(qSource[h][t], kSource[h][t]) * scale;
             }
         }
-        return new QueryKeyAttribution(keys, length, config.attentionWindow()[layer],
-                products(qReceiver, kReceiver, scale), keys ? products(qReceiver, patched, scale) : products(patched, kReceiver, scale),
-                gradient);
+        return new QueryKeyAttribution(side, length, config.attentionWindow()[layer], products(qReceiver, kReceiver, scale),
+                side == Side.KEYS ? null : products(qSource, kReceiver, scale),
+                side == Side.QUERIES ? null : products(qReceiver, kSource, scale), both, gradient);
     }
 
     /**
@@ -87,24 +105,43 @@ final class QueryKeyAttribution {
      * head at one position, or at every position ({@link PatchSite#ALL}).
      */
     double estimate(PatchSite site) {
-        int h = site.head();
-        int p = site.position();
+        return patternChange(site.head(), site.position());
+    }
+
+    /** The first-order change of logit_diff through every head's pattern, the patch at {@code position}. */
+    double everyHead(int position) {
+        double sum = 0;
+        for (int h = 0; h < scores.length; h++) {
+            sum += patternChange(h, position);
+        }
+        return sum;
+    }
+
+    /**
+     * sum over cells of (A' - A) . d logit_diff / d A for head {@code h}, A' the pattern with the
+     * source's queries in row {@code p} (every row when p is {@link PatchSite#ALL}), its keys in
+     * column p (every column), or both at p.
+     */
+    private double patternChange(int h, int p) {
+        if (side == Side.BOTH && p == PatchSite.ALL) {
+            throw new IllegalArgumentException("queries and keys together are patched at one position at a time");
+        }
         double sum = 0;
         for (int t = 0; t < length; t++) {
             double[] row;
-            if (!keys) {
-                if (p != PatchSite.ALL && p != t) {
-                    continue;
+            if (p == PatchSite.ALL) {
+                row = side == Side.QUERIES ? sourceQueries[h][t] : sourceKeys[h][t];
+            } else if (side != Side.KEYS && t == p) {
+                row = sourceQueries[h][t];
+                if (side == Side.BOTH) {
+                    row = row.clone();
+                    row[p] = sourceBoth[h][p];
                 }
-                row = crossed[h][t];
-            } else if (p == PatchSite.ALL) {
-                row = crossed[h][t];
-            } else {
-                if (!visible(t, p)) {
-                    continue;
-                }
+            } else if (side != Side.QUERIES && visible(t, p)) {
                 row = scores[h][t].clone();
-                row[p] = crossed[h][t][p];
+                row[p] = sourceKeys[h][t][p];
+            } else {
+                continue;
             }
             double[] after = softmax(row, t);
             for (int key = 0; key < length; key++) {
@@ -148,15 +185,19 @@ final class QueryKeyAttribution {
         for (int h = 0; h < heads; h++) {
             for (int t = 0; t < length; t++) {
                 for (int s = 0; s < length; s++) {
-                    double dot = 0;
-                    for (int d = 0; d < q[h][t].length; d++) {
-                        dot += q[h][t][d] * k[h][s][d];
-                    }
-                    out[h][t][s] = dot * scale;
+                    out[h][t][s] = dot(q[h][t], k[h][s]) * scale;
                 }
             }
         }
         return out;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double sum = 0;
+        for (int d = 0; d < a.length; d++) {
+            sum += a[d] * b[d];
+        }
+        return sum;
     }
 
     /** A [1, pos, head, d_head] activation as [head][pos][d_head]. */
@@ -181,7 +222,7 @@ final class QueryKeyAttribution {
         return "blocks." + layer + ".attn." + (rotary(config) ? "hook_rot_k" : "hook_k");
     }
 
-    private static String patternHook(int layer) {
+    static String patternHook(int layer) {
         return "blocks." + layer + ".attn.hook_pattern";
     }
 

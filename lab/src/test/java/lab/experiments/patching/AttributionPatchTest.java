@@ -44,7 +44,7 @@ class AttributionPatchTest {
     void everyEstimateIsTheFiniteDifferenceOfPlainPatches() throws Exception {
         for (String name : new String[] {"gpt2-tiny", "gpt2-sharp"}) {
             for (String params : new String[] {
-                    "{\"direction\": \"both\", \"granularity\": \"layer_resid\"}",
+                    "{\"direction\": \"both\", \"granularity\": \"layer_resid\", \"method\": \"atp\"}",  // plain AtP (AtP*, layer_resid's default, is ResidualAttributionTest's)
                     "{\"direction\": \"both\", \"granularity\": \"attn_out\", \"positions\": [0, 5, 14, 22]}",
                     "{\"direction\": \"clean_to_corrupt\", \"granularity\": \"mlp_out\", \"layers\": [0]}",
                     "{\"direction\": \"both\", \"granularity\": \"head_out\"}",
@@ -225,7 +225,7 @@ class AttributionPatchTest {
         assertTrue(granularity.getMessage().contains("granularity"), granularity.getMessage());
         var star = assertThrows(IllegalArgumentException.class, () -> AttributionPatch.fromParams(
                 JSON.readTree("{\"direction\": \"both\", \"granularity\": \"head_out\", \"method\": \"atp_star\"}")));
-        assertTrue(star.getMessage().contains("\"atp_star\" applies to granularity \"head_q\" and \"head_k\" only"), star.getMessage());
+        assertTrue(star.getMessage().contains("\"atp_star\" applies to granularity \"head_q\", \"head_k\" and \"layer_resid\" only"), star.getMessage());
         var method = assertThrows(IllegalArgumentException.class, () -> AttributionPatch.fromParams(
                 JSON.readTree("{\"direction\": \"both\", \"granularity\": \"head_q\", \"method\": \"eap\"}")));
         assertTrue(method.getMessage().contains("experiment.method is 'eap'") && method.getMessage().contains("\"atp_star\"")
