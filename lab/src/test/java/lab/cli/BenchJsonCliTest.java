@@ -10,7 +10,7 @@ import lab.runtime.bench.ForwardProfile;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code bench forward|sweep|patch --json} on the tiny GPT-2 fixture: the last line is one JSON
+ * {@code bench forward|sweep|patch|atp --json} on the tiny GPT-2 fixture: the last line is one JSON
  * object with the promised fields, and the optimised ways agree with the plain hooked forwards.
  * No timing is asserted (times move with the machine's load); only that they are positive.
  */
@@ -67,6 +67,22 @@ class BenchJsonCliTest {
         assertEquals(8, j.get("heads").asInt(), "2 layers x 4 heads");
         assertTrue(j.get("max_abs_diff").asDouble() <= 1e-4, j.toString());
         assertTrue(j.get("max_abs_diff_kl").asDouble() <= 1e-5, j.toString());
+    }
+
+    @Test
+    void atpJsonNamesItsGranularityAndMethodAndCountsItsPatches() throws Exception {
+        JsonNode heads = lastLine("bench", "atp", "--model", tiny(), "--device", "cpu", "--tokens", "6", "--json");
+        positive(heads, "exact_s", "atp_s", "speedup", "peak_rss_mb");
+        assertEquals("head_out", heads.get("granularity").asText());
+        assertEquals("atp", heads.get("method").asText());
+        assertEquals(2 * 4 * 6, heads.get("patches").asInt(), "2 layers x 4 heads x 6 positions");
+        JsonNode resid = lastLine("bench", "atp", "--model", tiny(), "--device", "cpu", "--tokens", "6", "--exact-positions", "6",
+                "--granularity", "layer_resid", "--json");
+        assertEquals("atp_star", resid.get("method").asText());
+        assertEquals(2 * 6, resid.get("patches").asInt(), "2 layers x 6 positions");
+        assertTrue(!resid.get("exact_extrapolated").asBoolean(), resid.toString());
+        CliTest.Outcome bad = CliTest.harness("bench", "atp", "--model", tiny(), "--granularity", "mlp_out", "--method", "atp_star");
+        assertTrue(bad.code() != 0 && bad.err().contains("--method \"atp_star\" applies to granularity"), bad.err());
     }
 
     @Test

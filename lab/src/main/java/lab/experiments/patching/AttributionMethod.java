@@ -13,7 +13,7 @@ public enum AttributionMethod {
      * Kramár et al.'s AtP* fix for queries and keys: the patched head's attention pattern is
      * recomputed exactly (softmax of the patched scores) and only what follows the pattern is taken
      * to first order, so a saturated softmax, whose gradient is ~0, does not hide a large change. For
-     * a residual, the pattern of the block it enters (see {@link ResidualAttribution}).
+     * a residual, the same is done for the pattern of the block it enters ({@link ResidualAttribution}).
      */
     ATP_STAR("atp_star"),
     /** Integrated gradients: AtP's gradient averaged along the path from receiver to source (see {@link IntegratedGradients}). */
@@ -50,7 +50,7 @@ public enum AttributionMethod {
     }
 
     /** The one check that a method fits a granularity: atp_star applies to head_q, head_k and layer_resid only. */
-    void requireFits(PatchGranularity granularity) {
+    public void requireFits(PatchGranularity granularity) {
         if (this == ATP_STAR && !starFits(granularity)) {
             throw new IllegalArgumentException("experiment.method \"atp_star\" applies to granularity \"head_q\","
                     + " \"head_k\" and \"layer_resid\" only (it recomputes the attention pattern that the patched queries,"

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Stream;
 import lab.experiments.patching.CleanCorruptRuns.Run;
 import lab.experiments.metrics.AnswerMetrics;
 import lab.experiments.metrics.PatchScore;
@@ -60,7 +59,7 @@ public final class AttributionPatch implements Experiment {
 
     public static final String TYPE = "attribution_patch";
     /** Path points of method ig when {@code steps} is not given. */
-    static final int DEFAULT_STEPS = 8;
+    public static final int DEFAULT_STEPS = 8;
     /**
      * With {@code verify_top}, a metric on every row: 1 where logit_diff and patch_score are the
      * exact patch's, 0 where they are the estimate; on an asymmetry row, 1 when both terms are exact.
@@ -184,18 +183,16 @@ public final class AttributionPatch implements Experiment {
         PatchGranularity granularity = exact.granularity();
         List<PatchDirection> directions = exact.directions();
         List<Integer> layers = exact.patchedLayers(config);
-        boolean star = method == AttributionMethod.ATP_STAR;
         // AtP* of a residual differentiates each block with its own pattern held fixed: a run per block below
-        boolean perBlock = star && granularity == PatchGranularity.LAYER_RESID;
-        List<String> hooks = perBlock ? List.of() : layers.stream().flatMap(l -> star ? QueryKeyAttribution.hooks(config, l).stream()
-                : Stream.of(granularity.hook(l))).toList();
+        boolean perBlock = method == AttributionMethod.ATP_STAR && granularity == PatchGranularity.LAYER_RESID;
         int length = example.clean().length;
         try (NDManager m = NDManager.newBaseManager(model.device())) {
-            // both prompts as the two rows of one forward (row = Run's ordinal), one backward for every receiving row
+            // both prompts as the two rows of one forward (row = Run's ordinal), one backward for every receiving row;
+            // ig differentiates its own path runs, and AtP* of a residual runs each block from its input up, so
+            // for those this one caches the activations only
             List<Integer> receivers = directions.stream().map(d -> d.receiver().ordinal()).distinct().toList();
-            // ig differentiates its own path runs: this one caches the activations only
             List<long[]> prompts = List.of(example.clean(), example.corrupt());
-            GradientRun runs = GradientRun.of(model, m, prompts, example.target(), example.foil(), hooks,
+            GradientRun runs = GradientRun.of(model, m, prompts, example.target(), example.foil(), sharedHooks(config, layers),
                     method == AttributionMethod.IG || perBlock ? List.of() : receivers);
             double clean = runs.logitDiff(Run.CLEAN.ordinal());
             double corrupt = runs.logitDiff(Run.CORRUPT.ordinal());
@@ -205,10 +202,11 @@ public final class AttributionPatch implements Experiment {
             List<Estimate> estimates = new ArrayList<>();
             for (int layer : layers) {
                 try (NDManager block = m.newSubManager()) {
-                    GradientRun layerRuns = perBlock ? GradientRun.of(model, block, prompts, example.target(), example.foil(),
+                    GradientRun layerRuns = perBlock ? GradientRun.fromResidual(model, block,
+                            runs.everyRow(granularity.hook(layer)), layer, example.target(), example.foil(),
                             ResidualAttribution.hooks(config, layer), receivers, ResidualAttribution.detached(layer)) : runs;
                     for (PatchDirection d : directions) {
-                        ToDoubleFunction<PatchSite> change = estimator(model, m, example, layerRuns, layer, d);
+                        ToDoubleFunction<PatchSite> change = estimator(model, block, example, layerRuns, layer, d);
                         for (PatchSite site : exact.sites(layer, length, config.nHeads())) {
                             estimates.add(new Estimate(new PatchBatches.Job(d, site), runs.logitDiff(d.receiver().ordinal()),
                                     change.applyAsDouble(site)));
@@ -242,6 +240,17 @@ public final class AttributionPatch implements Experiment {
                         : Map.of(VERIFIED, verifiedDirections.get(site) == 2 ? 1.0 : 0.0), baselines, sink);
             }
         }
+    }
+
+    /**
+     * The points the one shared run caches: the patched points (for AtP* of a residual, the input of
+     * each block's own run), or what AtP* of queries and keys reads.
+     */
+    private List<String> sharedHooks(ModelConfig config, List<Integer> layers) {
+        if (method == AttributionMethod.ATP_STAR && exact.granularity().queryOrKey()) {
+            return layers.stream().flatMap(l -> QueryKeyAttribution.hooks(config, l).stream()).toList();
+        }
+        return layers.stream().map(exact.granularity()::hook).toList();
     }
 
     /** One site's estimate in one direction: the receiver's logit_diff and the estimated change of it. */

@@ -29,6 +29,9 @@ import lab.runtime.RunOptions;
  * itself, so each point's gradient is the total derivative (what a backward hook gives in
  * TransformerLens). Replacing the activation with a leaf instead would cut every path through the
  * points above it. The weights need no gradient, so the backward computes only these paths.
+ * A point made {@code detached} is the exception on purpose: nothing flows through it to the points
+ * below, so their gradients are partial derivatives with that point held fixed (and those of
+ * points that reach the metric only through it, a block's queries and keys below its pattern, are 0).
  */
 final class GradientRun {
 
@@ -59,6 +62,25 @@ final class GradientRun {
      */
     static GradientRun of(HookedTransformer model, NDManager manager, List<long[]> prompts, long target, long foil,
                           Collection<String> hooks, Collection<Integer> gradientRows, Set<String> detached) {
+        return run(model, manager, model.tokens(manager, prompts.toArray(long[][]::new)), 0, target, foil, hooks,
+                gradientRows, detached);
+    }
+
+    /**
+     * The same from block {@code layer} up, its input the residual entering it (every row, as
+     * {@link #everyRow} gives it from a run that cached that block's hook_resid_pre): the blocks
+     * below are not run again, and the backward stops at this block's input.
+     */
+    static GradientRun fromResidual(HookedTransformer model, NDManager manager, NDArray residual, int layer, long target,
+                                    long foil, Collection<String> hooks, Collection<Integer> gradientRows,
+                                    Set<String> detached) {
+        return run(model, manager, residual, layer, target, foil, hooks, gradientRows, detached);
+    }
+
+    /** @param input token ids [rows, pos], or with {@code startLayer} above 0 the residual entering that block */
+    private static GradientRun run(HookedTransformer model, NDManager manager, NDArray input, int startLayer, long target,
+                                   long foil, Collection<String> hooks, Collection<Integer> gradientRows,
+                                   Set<String> detached) {
         if (!hooks.containsAll(detached)) {
             throw new IllegalArgumentException("detached points " + detached + " must be among the hooks " + hooks);
         }
@@ -73,7 +95,7 @@ final class GradientRun {
         // the last block at the last position only (its other positions feed nothing that is read),
         // and the target's and foil's logits alone: W_U's other rows are never read, forward or backward
         String lastBlock = "blocks." + (model.config().nLayers() - 1) + ".";
-        RunOptions options = RunOptions.defaults().caching(hooks.toArray(String[]::new)).unembedOnly(-1)
+        RunOptions options = RunOptions.defaults().startAt(startLayer).caching(hooks.toArray(String[]::new)).unembedOnly(-1)
                 .logitsOf(target, foil).withHooks(all.toArray(Hook[]::new));
         HookNames names = model.hookNames();
         boolean narrowed = hooks.stream().noneMatch(name -> readsEveryQuery(names, name, lastBlock));
@@ -81,13 +103,14 @@ final class GradientRun {
             options = options.narrowingLastBlock();
         }
         String padded = narrowed ? lastBlock : null;
-        int length = prompts.get(0).length;
+        int rows = Math.toIntExact(input.getShape().get(0));
+        int length = Math.toIntExact(input.getShape().get(1));
         Map<String, NDArray> activations = new LinkedHashMap<>();
         Map<String, NDArray> gradients = new LinkedHashMap<>();
         double[] logitDiffs;
         try (GradientCollector gc = backward ? Engine.getInstance().newGradientCollector() : null) {
-            ForwardResult r = model.run(manager, model.tokens(manager, prompts.toArray(long[][]::new)), options);
-            NDArray last = r.output().reshape(prompts.size(), 2);
+            ForwardResult r = model.run(manager, input, options);
+            NDArray last = r.output().reshape(rows, 2);
             NDArray diffs = last.get(":, 0").sub(last.get(":, 1"));
             logitDiffs = diffs.toType(DataType.FLOAT64, false).toDoubleArray();
             if (gc != null) {
@@ -156,6 +179,11 @@ final class GradientRun {
      */
     NDArray activation(String hook, int row) {
         return activations.get(hook).get("{}:{}", row, row + 1);
+    }
+
+    /** Every row's activation at a cached hook point, detached from the graph. */
+    NDArray everyRow(String hook) {
+        return activations.get(hook);
     }
 
     /** d logit_diff / d activation of a gradient row at a hook point, batch 1. */

@@ -18,6 +18,10 @@ import lab.runtime.ModelConfig;
  * lets a query see, as {@link lab.runtime.components.Attention} computes them. With rotary, the
  * scores are made of the rotated queries and keys (hook_rot_q, hook_rot_k); a patch of hook_q at a
  * position is rotated for that same position, so the source's rotated value is the patched one.
+ *
+ * <p>{@link Side#BOTH} patches every head's query and key at one position together, as a patch of
+ * the residual entering the block does ({@link ResidualAttribution}): row p and column p move, and
+ * cell (p, p) pairs the source's query with the source's key.
  */
 final class QueryKeyAttribution {
 
@@ -37,11 +41,11 @@ final class QueryKeyAttribution {
     /** Receiver's scores [head][query][key], masked cells unused. */
     private final double[][][] scores;
     /** Scores of the source's queries against the receiver's keys [head][query][key]. */
-    private final double[][][] sourceQueries;
+    private final double[][][] sourceQueryScores;
     /** Scores of the receiver's queries against the source's keys [head][query][key]. */
-    private final double[][][] sourceKeys;
+    private final double[][][] sourceKeyScores;
     /** Scores of the source's query and key at one position [head][position], the cell a BOTH patch moves twice. */
-    private final double[][] sourceBoth;
+    private final double[][] sourceDiagonalScores;
     /**
      * The receiver's pattern, softmax of {@link #scores}: recomputed in double from the same q and k
      * as the patched rows rather than read from the cached float32 hook_pattern, so that the
@@ -51,15 +55,15 @@ final class QueryKeyAttribution {
     /** d logit_diff / d pattern on the receiving run [head][query][key]. */
     private final double[][][] gradient;
 
-    private QueryKeyAttribution(Side side, int length, int window, double[][][] scores, double[][][] sourceQueries,
-                                double[][][] sourceKeys, double[][] sourceBoth, double[][][] gradient) {
+    private QueryKeyAttribution(Side side, int length, int window, double[][][] scores, double[][][] sourceQueryScores,
+                                double[][][] sourceKeyScores, double[][] sourceDiagonalScores, double[][][] gradient) {
         this.side = side;
         this.length = length;
         this.window = window;
         this.scores = scores;
-        this.sourceQueries = sourceQueries;
-        this.sourceKeys = sourceKeys;
-        this.sourceBoth = sourceBoth;
+        this.sourceQueryScores = sourceQueryScores;
+        this.sourceKeyScores = sourceKeyScores;
+        this.sourceDiagonalScores = sourceDiagonalScores;
         this.gradient = gradient;
         this.pattern = new double[scores.length][length][];
         for (int h = 0; h < scores.length; h++) {
@@ -82,27 +86,32 @@ final class QueryKeyAttribution {
         String k = keyHook(config, layer);
         double[][][] qReceiver = headsFirst(run.activation(q, receiver).toType(DataType.FLOAT64, false).toDoubleArray(), config);
         double[][][] kReceiver = headsFirst(run.activation(k, receiver).toType(DataType.FLOAT64, false).toDoubleArray(), config);
-        double[][][] qSource = headsFirst(run.activation(q, source).toType(DataType.FLOAT64, false).toDoubleArray(), config);
-        double[][][] kSource = headsFirst(run.activation(k, source).toType(DataType.FLOAT64, false).toDoubleArray(), config);
+        double[][][] qSource = side == Side.KEYS ? null
+                : headsFirst(run.activation(q, source).toType(DataType.FLOAT64, false).toDoubleArray(), config);
+        double[][][] kSource = side == Side.QUERIES ? null
+                : headsFirst(run.activation(k, source).toType(DataType.FLOAT64, false).toDoubleArray(), config);
         double scale = config.attentionScale()[layer];
         int length = qReceiver[0].length;
         double[] g = run.gradient(patternHook(layer), receiver).toType(DataType.FLOAT64, false).toDoubleArray();
         double[][][] gradient = new double[config.nHeads()][length][length];
-        double[][] both = new double[config.nHeads()][length];
+        double[][] diagonal = side == Side.BOTH ? new double[config.nHeads()][length] : null;
         for (int h = 0; h < config.nHeads(); h++) {
             for (int t = 0; t < length; t++) {
                 System.arraycopy(g, (h * length + t) * length, gradient[h][t], 0, length);
-                both[h][t] = dot(qSource[h][t], kSource[h][t]) * scale;
+                if (diagonal != null) {
+                    diagonal[h][t] = dot(qSource[h][t], kSource[h][t]) * scale;
+                }
             }
         }
         return new QueryKeyAttribution(side, length, config.attentionWindow()[layer], products(qReceiver, kReceiver, scale),
                 side == Side.KEYS ? null : products(qSource, kReceiver, scale),
-                side == Side.QUERIES ? null : products(qReceiver, kSource, scale), both, gradient);
+                side == Side.QUERIES ? null : products(qReceiver, kSource, scale), diagonal, gradient);
     }
 
     /**
-     * The first-order change of logit_diff when the site's queries (or keys) are the source's: a
-     * head at one position, or at every position ({@link PatchSite#ALL}).
+     * The first-order change of logit_diff when the site's queries, keys or both (by {@link Side})
+     * are the source's: a head at one position, or at every position ({@link PatchSite#ALL}; not
+     * for both).
      */
     double estimate(PatchSite site) {
         return patternChange(site.head(), site.position());
@@ -130,16 +139,16 @@ final class QueryKeyAttribution {
         for (int t = 0; t < length; t++) {
             double[] row;
             if (p == PatchSite.ALL) {
-                row = side == Side.QUERIES ? sourceQueries[h][t] : sourceKeys[h][t];
+                row = side == Side.QUERIES ? sourceQueryScores[h][t] : sourceKeyScores[h][t];
             } else if (side != Side.KEYS && t == p) {
-                row = sourceQueries[h][t];
+                row = sourceQueryScores[h][t];
                 if (side == Side.BOTH) {
                     row = row.clone();
-                    row[p] = sourceBoth[h][p];
+                    row[p] = sourceDiagonalScores[h][p];
                 }
             } else if (side != Side.QUERIES && visible(t, p)) {
                 row = scores[h][t].clone();
-                row[p] = sourceKeys[h][t][p];
+                row[p] = sourceKeyScores[h][t][p];
             } else {
                 continue;
             }

@@ -21,12 +21,14 @@ import lab.runtime.ModelConfig;
  */
 final class ResidualAttribution {
 
-    private final double[] linear;
-    private final QueryKeyAttribution pattern;
+    /** (source - receiver) . gradient with the block's pattern held fixed, per position. */
+    private final double[] residualTerms;
+    /** The block's patterns recomputed for the source's query and key at a position. */
+    private final QueryKeyAttribution attention;
 
-    private ResidualAttribution(double[] linear, QueryKeyAttribution pattern) {
-        this.linear = linear;
-        this.pattern = pattern;
+    private ResidualAttribution(double[] residualTerms, QueryKeyAttribution attention) {
+        this.residualTerms = residualTerms;
+        this.attention = attention;
     }
 
     /** The points block {@code layer}'s run caches: its input residual, queries, keys and pattern. */
@@ -50,6 +52,6 @@ final class ResidualAttribution {
 
     /** The estimated change of logit_diff when the residual at the site's position is the source's. */
     double estimate(PatchSite site) {
-        return linear[site.position()] + pattern.everyHead(site.position());
+        return residualTerms[site.position()] + attention.everyHead(site.position());
     }
 }

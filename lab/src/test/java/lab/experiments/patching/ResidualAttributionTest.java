@@ -1,7 +1,5 @@
 package lab.experiments.patching;
 
-import lab.experiments.Experiment;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleFunction;
+import lab.experiments.Experiment;
 import lab.runtime.Fixtures;
 import lab.runtime.Hook;
 import lab.runtime.HookedTransformer;
@@ -30,8 +29,8 @@ class ResidualAttributionTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final double EPS = 0.1;
-    /** The corrupted token (14 in every sharp fixture), one before it (AtP* and AtP both 0 there) and two after. */
-    private static final String POSITIONS = "[13, 14, 15, 22]";
+    /** The corrupted token (14 in every sharp fixture) and two positions after it. */
+    private static final String POSITIONS = "[14, 15, 22]";
 
     @Test
     void atpStarIsTheFirstOrderTermAlongTheResidualAndTheExactPatternChange() throws Exception {
