@@ -46,7 +46,7 @@ class ResidualAttributionTest {
                         "{\"direction\": \"both\", \"granularity\": \"layer_resid\", \"positions\": " + POSITIONS + "}"));
                 double cleanLd = AttributionPatchTest.logitDiff(model, m, clean, RunOptions.defaults());
                 double corruptLd = AttributionPatchTest.logitDiff(model, m, corrupt, RunOptions.defaults());
-                for (var row : QueryKeyAttributionTest.run(star, model, clean, corrupt)) {
+                for (var row : SaturatedAttention.logitDiffs(star, model, clean, corrupt)) {
                     boolean intoCorrupt = row.getKey().get("direction").equals("clean_to_corrupt");
                     int layer = (Integer) row.getKey().get("layer");
                     int position = (Integer) row.getKey().get("position");
@@ -107,8 +107,8 @@ class ResidualAttributionTest {
         long[] corrupt = Fixtures.ids(ref.get("corrupt_ids"));
         try (HookedTransformer base = Fixtures.load("gpt2-sharp"); NDManager m = NDManager.newBaseManager()) {
             // the last block saturated, and no softmax above it left linearised
-            HookedTransformer hot = QueryKeyAttributionTest.saturatedLastLayer(base, m, corrupt);
-            double[] errors = QueryKeyAttributionTest.meanErrors(hot, clean, corrupt, "{\"direction\": \"clean_to_corrupt\","
+            HookedTransformer hot = SaturatedAttention.lastLayer(base, m, corrupt);
+            double[] errors = SaturatedAttention.meanErrors(hot, clean, corrupt, "{\"direction\": \"clean_to_corrupt\","
                     + " \"granularity\": \"layer_resid\", \"layers\": [" + (base.config().nLayers() - 1) + "]");
             // measured: AtP*'s error is 0.31x AtP's
             assertTrue(errors[0] < 0.5 * errors[1], "AtP* error " + errors[0] + " vs AtP " + errors[1]);
