@@ -1,10 +1,13 @@
 package lab.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
 import lab.runtime.components.Ops;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,6 +53,30 @@ class EarlyReleaseTest {
                 worst = Math.max(worst, Math.abs(ours[i] - expected) / Math.max(1, Math.abs(expected)));
             }
             assertTrue(worst < 1e-6, "largest error " + worst);
+            // the in-place path writes only into its own temporaries
+            assertArrayEquals(m.linspace(-8f, 8f, 4001).toFloatArray(), x.toFloatArray());
+        }
+    }
+
+    /** Where autograd records, geluTanh takes the out-of-place ops: the same values, and the derivative of gelu_new. */
+    @Test
+    void geluTanhUnderAGraphGivesTheSameValuesAndItsDerivative() {
+        try (NDManager m = NDManager.newBaseManager();
+             GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray x = m.linspace(-8f, 8f, 4001);
+            x.setRequiresGradient(true);
+            NDArray y = Ops.geluTanh(x);
+            assertArrayEquals(Ops.geluTanh(x.stopGradient()).toFloatArray(), y.toFloatArray(), 1e-6f);
+            gc.backward(y.sum());
+            float[] gradient = x.getGradient().toFloatArray();
+            float[] xs = x.toFloatArray();
+            double c = Math.sqrt(2 / Math.PI);
+            for (int i = 0; i < xs.length; i++) {
+                double v = xs[i];
+                double t = Math.tanh(c * (v + 0.044715 * v * v * v));
+                double expected = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * c * (1 + 3 * 0.044715 * v * v);
+                assertEquals(expected, gradient[i], 1e-5, "x = " + v);
+            }
         }
     }
 }
