@@ -12,6 +12,7 @@ import java.util.Map;
 import lab.experiments.Experiment;
 import lab.experiments.PreparedExample;
 import lab.experiments.metrics.AnswerMetrics;
+import lab.runtime.Fixtures;
 import lab.runtime.HookedTransformer;
 import lab.runtime.ModelConfig;
 import lab.runtime.RunOptions;
@@ -31,22 +32,31 @@ final class SaturatedAttention {
     }
 
     /**
-     * The same weights with the last layer's scores multiplied by 16, its softmax rows near one-hot
-     * (checked on {@code prompt}: mean largest weight above 0.9). Shares base's weights: closed with base.
+     * {AtP*, plain AtP}: their mean |error| against the exact patch over the conditions of
+     * {@code params} (a JSON object without its closing brace or layers), patched in the last layer
+     * of gpt2-sharp with that layer's scores multiplied by 16, its softmax rows near one-hot
+     * (checked: mean largest weight above 0.9 on the corrupt prompt).
      */
-    static HookedTransformer lastLayer(HookedTransformer base, NDManager m, long[] prompt) {
-        HookedTransformer hot = new HookedTransformer(lastLayerScaled(base.config(), 16), base.weights(),
-                base.tokenizer(), base.device());
-        double largestWeight = meanLargestWeight(hot, m, prompt, base.config().nLayers() - 1);
-        assertTrue(largestWeight > 0.9, "the premise: attention is saturated, mean largest weight " + largestWeight);
-        return hot;
+    static double[] errorsInSaturatedLastLayer(String params) throws Exception {
+        var ref = Fixtures.referenceJson("gpt2-sharp");
+        long[] clean = Fixtures.ids(ref.get("clean_ids"));
+        long[] corrupt = Fixtures.ids(ref.get("corrupt_ids"));
+        try (HookedTransformer base = Fixtures.load("gpt2-sharp"); NDManager m = NDManager.newBaseManager()) {
+            int last = base.config().nLayers() - 1;
+            // shares base's weights: closed with base
+            HookedTransformer hot = new HookedTransformer(lastLayerScaled(base.config(), 16), base.weights(),
+                    base.tokenizer(), base.device());
+            double largestWeight = meanLargestWeight(hot, m, corrupt, last);
+            assertTrue(largestWeight > 0.9, "the premise: attention is saturated, mean largest weight " + largestWeight);
+            return meanErrors(hot, clean, corrupt, params + ", \"layers\": [" + last + "]");
+        }
     }
 
     /**
      * Mean |estimate - exact patch| of logit_diff over the conditions of {@code params} (a JSON
      * object without its closing brace): {AtP*, plain AtP}.
      */
-    static double[] meanErrors(HookedTransformer model, long[] clean, long[] corrupt, String params) throws Exception {
+    private static double[] meanErrors(HookedTransformer model, long[] clean, long[] corrupt, String params) throws Exception {
         Map<Object, Double> exact = byCondition(logitDiffs(ActivationPatch.fromParams(JSON.readTree(params + "}")), model, clean, corrupt));
         Map<Object, Double> star = byCondition(logitDiffs(AttributionPatch.fromParams(JSON.readTree(params + ", \"method\": \"atp_star\"}")),
                 model, clean, corrupt));
