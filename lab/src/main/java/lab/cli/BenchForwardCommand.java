@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
 
 /** {@code harness bench forward}: forward throughput as a fraction of the machine's matmul rate. */
 @Command(name = "forward", mixinStandardHelpOptions = true,
-        description = "Tokens/s of the forward pass, that rate as a fraction of libtorch's matmul rate measured in the"
-                + " same run, and heads_zero's head sweep against the naive loop (as bench sweep, on one prompt).")
+        description = "Tokens/s of the forward pass (and, alternately, with every linear layer on libtorch's linear),"
+                + " that rate as a fraction of the better matmul rate (libtorch's, oneDNN's) measured in the same run,"
+                + " and heads_zero's head sweep against the naive loop (as bench sweep, on one prompt).")
 final class BenchForwardCommand implements Runnable {
 
     @Mixin
@@ -58,9 +59,18 @@ final class BenchForwardCommand implements Runnable {
             System.out.printf("device             %s (%s), libtorch threads %d%n", m.device(), m.dtype(),
                     Runtime.getRuntime().availableProcessors());
             System.out.printf("matmul rate        %.2f GFLOP/s (1024x1024 %s matmul, best of 5, before and after)%n", r.matmulFlops() / 1e9, m.dtype());
+            if (!Double.isNaN(r.onednnMatmulFlops())) {
+                System.out.printf("oneDNN matmul rate %.2f GFLOP/s (the same product through oneDNN's inner product)%n",
+                        r.onednnMatmulFlops() / 1e9);
+            }
+            System.out.printf("linear layers      %s%n", r.linearPath());
             System.out.printf("forward            %.1f tokens/s (batch %d x %d tokens, %d forwards; median %.4f s each)%n",
                     r.tokensPerSecond(), r.batch(), r.sequence(), r.iterations(), r.medianForwardSeconds());
-            System.out.printf("forward FLOP rate  %.2f GFLOP/s = %.3f of the matmul rate%n", r.forwardFlops() / 1e9,
+            if (!Double.isNaN(r.libtorchLinearTokensPerSecond())) {
+                System.out.printf("  libtorch linear  %.1f tokens/s (the same forwards, alternating, linear layers on libtorch's"
+                        + " linear): oneDNN %.2fx%n", r.libtorchLinearTokensPerSecond(), r.linearPathSpeedup());
+            }
+            System.out.printf("forward FLOP rate  %.2f GFLOP/s = %.3f of the better matmul rate%n", r.forwardFlops() / 1e9,
                     r.fractionOfMatmul());
             if (sweep != null) {
                 System.out.printf("head-zero sweep    naive %.3f s, heads_zero %.3f s: %.2fx faster (max |logit diff| %.2e;"
@@ -106,6 +116,10 @@ final class BenchForwardCommand implements Runnable {
         out.put("tokens_per_s", r.tokensPerSecond());
         out.put("median_forward_s", r.medianForwardSeconds());
         out.put("matmul_gflops", r.matmulFlops() / 1e9);
+        out.put("onednn_matmul_gflops", finiteOrNull(r.onednnMatmulFlops() / 1e9));
+        out.put("linear_path", r.linearPath());
+        out.put("libtorch_linear_tokens_per_s", finiteOrNull(r.libtorchLinearTokensPerSecond()));
+        out.put("linear_path_speedup", finiteOrNull(r.linearPathSpeedup()));
         out.put("forward_gflops", r.forwardFlops() / 1e9);
         out.put("fraction_of_matmul", r.fractionOfMatmul());
         if (sweep != null) {
@@ -123,5 +137,9 @@ final class BenchForwardCommand implements Runnable {
         }
         out.put("peak_rss_mb", rss);
         return out;
+    }
+
+    private static Double finiteOrNull(double value) {
+        return Double.isFinite(value) ? value : null;
     }
 }

@@ -1,5 +1,6 @@
 package lab.runtime.bench;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -7,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import lab.runtime.HookedTransformer;
 import lab.runtime.ModelConfig;
+import lab.runtime.onednn.OneDnnLinear;
 
 /**
  * Measures the forward pass against the machine's own libtorch matmul rate. All figures come from
@@ -15,9 +17,24 @@ import lab.runtime.ModelConfig;
  */
 public final class ForwardBenchmark {
 
-    /** The figures one run prints. */
-    public record Result(double matmulFlops, double tokensPerSecond, double medianForwardSeconds, double forwardFlops,
-                         double fractionOfMatmul, int batch, int sequence, int iterations) {
+    /**
+     * The figures one run prints.
+     *
+     * @param matmulFlops libtorch's float matmul rate (MKL's sgemm on CPU)
+     * @param onednnMatmulFlops the same product through {@link OneDnnLinear}; NaN where that path is unavailable
+     * @param fractionOfMatmul the forward's FLOP rate over the better of the two
+     * @param linearPath {@link OneDnnLinear#status()} during the timed forwards
+     * @param libtorchLinearTokensPerSecond the same forwards with every linear layer on libtorch's
+     *     linear, timed alternately with the others; NaN where oneDNN was not in use
+     */
+    public record Result(double matmulFlops, double onednnMatmulFlops, double tokensPerSecond, double medianForwardSeconds,
+                         double forwardFlops, double fractionOfMatmul, int batch, int sequence, int iterations,
+                         String linearPath, double libtorchLinearTokensPerSecond) {
+
+        /** Tokens/s with oneDNN's linear over libtorch's (NaN where not measured). */
+        public double linearPathSpeedup() {
+            return tokensPerSecond / libtorchLinearTokensPerSecond;
+        }
     }
 
     /** Wall time of untimed forwards before the timed ones. */
@@ -30,22 +47,46 @@ public final class ForwardBenchmark {
         try (NDManager m = NDManager.newBaseManager(model.device())) {
             double matmulBefore = matmulFlops(m, model.dtype());
             long[][] rows = randomTokens(model.config(), batch, sequence, seed);
+            double onednnBefore = onednnMatmulFlops(m, model.dtype());
             NDArray tokens = model.tokens(m, rows);
+            String path = OneDnnLinear.status();
+            // oneDNN's linear against libtorch's in the same run, one forward of each in turn, so
+            // that load elsewhere touches both alike
+            boolean compare = model.device().equals(Device.cpu()) && path.equals("oneDNN");
             warmUp(model, m, tokens);
-            double[] each = new double[iterations];
-            for (int i = 0; i < iterations; i++) {
-                long start = System.nanoTime();
-                model.logits(m, tokens).close();
-                each[i] = (System.nanoTime() - start) / 1e9;
+            if (compare) {
+                try (OneDnnLinear.Restore off = OneDnnLinear.use(OneDnnLinear.Mode.OFF)) {
+                    warmUp(model, m, tokens);
+                }
             }
-            double seconds = java.util.Arrays.stream(each).sum();
-            double tokensPerSecond = (double) batch * sequence * iterations / seconds;
-            // the machine's rate is the better of two measurements around the timed forwards, so a
-            // moment of load elsewhere does not inflate the fraction
+            double[] each = new double[iterations];
+            double[] plain = new double[iterations];
+            for (int i = 0; i < iterations; i++) {
+                each[i] = timedForward(model, m, tokens);
+                if (compare) {
+                    try (OneDnnLinear.Restore off = OneDnnLinear.use(OneDnnLinear.Mode.OFF)) {
+                        plain[i] = timedForward(model, m, tokens);
+                    }
+                }
+            }
+            double tokensPerSecond = (double) batch * sequence * iterations / java.util.Arrays.stream(each).sum();
+            double plainTokensPerSecond = compare
+                    ? (double) batch * sequence * iterations / java.util.Arrays.stream(plain).sum() : Double.NaN;
+            // each rate is the better of two measurements around the timed forwards, so a moment of
+            // load elsewhere does not inflate the fraction
             double matmul = Math.max(matmulBefore, matmulFlops(m, model.dtype()));
+            double onednn = Math.max(onednnBefore, onednnMatmulFlops(m, model.dtype()));
+            double best = Double.isNaN(onednn) ? matmul : Math.max(matmul, onednn);
             double flops = forwardFlopsPerToken(model.config(), sequence) * tokensPerSecond;
-            return new Result(matmul, tokensPerSecond, median(each), flops, flops / matmul, batch, sequence, iterations);
+            return new Result(matmul, onednn, tokensPerSecond, median(each), flops, flops / best, batch, sequence,
+                    iterations, path, plainTokensPerSecond);
         }
+    }
+
+    private static double timedForward(HookedTransformer model, NDManager m, NDArray tokens) {
+        long start = System.nanoTime();
+        model.logits(m, tokens).close();
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /**
@@ -103,18 +144,39 @@ public final class ForwardBenchmark {
 
     /** libtorch's float matmul rate on this device: 2n^3 FLOPs per product, best of several runs. */
     public static double matmulFlops(NDManager m, DataType dtype) {
-        int n = 1024;
-        NDArray a = m.randomNormal(new Shape(n, n)).toType(dtype, false);
-        NDArray b = m.randomNormal(new Shape(n, n)).toType(dtype, false);
-        a.matMul(b).close();
-        double best = Double.MAX_VALUE;
-        for (int rep = 0; rep < 5; rep++) {
-            long start = System.nanoTime();
-            for (int i = 0; i < 4; i++) {
-                a.matMul(b).close();
+        return productFlops(m, dtype, NDArray::matMul);
+    }
+
+    /**
+     * The same product (a @ b^T) through {@link OneDnnLinear}, the path the forward's large linear
+     * layers take on CPU; NaN where that path is not available for this device and dtype.
+     */
+    public static double onednnMatmulFlops(NDManager m, DataType dtype) {
+        try (NDManager probe = m.newSubManager();
+             OneDnnLinear.Restore always = OneDnnLinear.use(OneDnnLinear.Mode.ALWAYS)) {
+            NDArray one = probe.ones(new Shape(2, 2)).toType(dtype, false);
+            if (!OneDnnLinear.takes(one, one)) {
+                return Double.NaN;
             }
-            best = Math.min(best, (System.nanoTime() - start) / 4e9);
         }
-        return 2.0 * n * n * n / best;
+        return productFlops(m, dtype, (a, b) -> OneDnnLinear.apply(a, b, null));
+    }
+
+    private static double productFlops(NDManager m, DataType dtype, java.util.function.BinaryOperator<NDArray> product) {
+        int n = 1024;
+        try (NDManager scratch = m.newSubManager()) {
+            NDArray a = scratch.randomNormal(new Shape(n, n)).toType(dtype, false);
+            NDArray b = scratch.randomNormal(new Shape(n, n)).toType(dtype, false);
+            product.apply(a, b).close();
+            double best = Double.MAX_VALUE;
+            for (int rep = 0; rep < 5; rep++) {
+                long start = System.nanoTime();
+                for (int i = 0; i < 4; i++) {
+                    product.apply(a, b).close();
+                }
+                best = Math.min(best, (System.nanoTime() - start) / 4e9);
+            }
+            return 2.0 * n * n * n / best;
+        }
     }
 }

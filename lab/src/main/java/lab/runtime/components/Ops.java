@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.pytorch.jni.JniUtils;
+import lab.runtime.onednn.OneDnnLinear;
 
 /**
  * Tensor operations whose result must land in the activation's manager. DJL attaches a result to
@@ -21,8 +22,15 @@ public final class Ops {
     private Ops() {
     }
 
-    /** {@code x @ weight^T + bias}, weight laid out [out, in] as in torch.nn.Linear; bias may be null. */
+    /**
+     * {@code x @ weight^T + bias}, weight laid out [out, in] as in torch.nn.Linear; bias may be null.
+     * Large CPU float32 products outside autograd go to oneDNN ({@link OneDnnLinear}), the rest to
+     * libtorch's linear.
+     */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        if (OneDnnLinear.takes(x, weight)) {
+            return OneDnnLinear.apply(x, weight, bias);
+        }
         return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
     }
 
