@@ -46,6 +46,14 @@ class BenchJsonCliTest {
         double rate = j.get("tokens_per_s").asDouble();
         assertEquals(16.0 / j.get("median_forward_s").asDouble(), rate, 1e-6 * rate, j.toString());
         assertTrue(!j.has("sweep_naive_s"), "--sweep-seq 0 skips the sweep: " + j);
+        if (j.get("linear_path").asText().equals("oneDNN")) {
+            // the same forwards with libtorch's linear, timed alternately: the ratio is of the two rates
+            positive(j, "onednn_matmul_gflops", "libtorch_linear_tokens_per_s");
+            assertEquals(rate / j.get("libtorch_linear_tokens_per_s").asDouble(), j.get("linear_path_speedup").asDouble(),
+                    1e-9, j.toString());
+        } else {
+            assertTrue(j.get("libtorch_linear_tokens_per_s").isNull(), j.toString());
+        }
         JsonNode shares = j.get("profile_share");
         double sum = 0;
         for (String c : ForwardProfile.COMPONENTS) {
