@@ -46,8 +46,9 @@ final class BenchSweepCommand implements Runnable {
             System.out.printf("naive              %.3f s (one full hooked forward per head, all-position logits)%n", r.naiveSeconds());
             System.out.printf("heads_zero         %.3f s: %.2fx faster%n", r.optimisedSeconds(), r.speedup());
             System.out.printf("max |difference|   logit_diff %.2e, kl %.2e%n", r.maxAbsDiff(), r.maxAbsDiffKl());
-            System.out.printf("FLOP rates         heads_zero %.2f GFLOP/s; libtorch matmul %.2f GFLOP/s, oneDNN's %.2f"
-                    + " (linear layers: %s)%n", r.achievedFlops() / 1e9, matmul / 1e9, onednn / 1e9, OneDnnLinear.status());
+            System.out.printf("FLOP rates         heads_zero %.2f GFLOP/s; libtorch matmul %.2f GFLOP/s%s%n",
+                    r.achievedFlops() / 1e9, matmul / 1e9, Double.isNaN(onednn) ? ""
+                            : String.format(java.util.Locale.ROOT, ", oneDNN's %.2f (large linear layers on it)", onednn / 1e9));
             System.out.printf("peak RSS           %.0f MiB%n", rss);
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
@@ -61,7 +62,7 @@ final class BenchSweepCommand implements Runnable {
                 out.put("max_abs_diff_kl", r.maxAbsDiffKl());
                 out.put("matmul_gflops", matmul / 1e9);
                 out.put("onednn_matmul_gflops", Double.isNaN(onednn) ? null : onednn / 1e9);
-                out.put("linear_path", OneDnnLinear.status());
+                out.put("linear_path", Double.isNaN(onednn) ? "libtorch" : OneDnnLinear.status());
                 out.put("achieved_gflops", r.achievedFlops() / 1e9);
                 out.put("peak_rss_mb", rss);
                 System.out.println(Json.line(out));

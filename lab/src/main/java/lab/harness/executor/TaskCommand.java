@@ -11,8 +11,8 @@ import java.util.stream.Collectors;
 /**
  * The command line that runs the harness in a new JVM (a battery task, or the merge), with this
  * JVM's Java and class path (made absolute, so the command works from any directory), libtorch's
- * intra-op threads ({@code ai.djl.pytorch.num_threads}, read when the engine starts) and,
- * optionally, the heap limit.
+ * intra-op threads ({@code ai.djl.pytorch.num_threads}, read when the engine starts), this JVM's
+ * {@code lab.onednn} if set and, optionally, the heap limit.
  */
 public final class TaskCommand {
 
@@ -32,6 +32,11 @@ public final class TaskCommand {
         cmd.add("-Dai.djl.pytorch.num_interop_threads=1");
         cmd.add("-Dai.djl.offline=true");
         cmd.add("-Djava.awt.headless=true");
+        // where linear layers run changes results in the last bits: a task runs as its battery was asked to
+        String linearPath = System.getProperty("lab.onednn");
+        if (linearPath != null) {
+            cmd.add("-Dlab.onednn=" + linearPath);
+        }
         cmd.add("-cp");
         cmd.add(classPath());
         cmd.add(mainClass);

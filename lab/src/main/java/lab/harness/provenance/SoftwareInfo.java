@@ -9,8 +9,9 @@ import lab.runtime.onednn.OneDnnLinear;
  * What the run executed on: Java, DJL, the deep-learning engine and every jar on the classpath.
  *
  * @param engineVersion libtorch's version, or {@code "unavailable: ..."} when the engine would not load
- * @param linearLayers where large CPU linear layers ran ({@link OneDnnLinear#status()}, with the mode):
- *     oneDNN's and libtorch's results differ in the last bits, so a rerun that must match takes the same
+ * @param linearLayers where large CPU float32 linear layers go ({@link OneDnnLinear#status()}, with the
+ *     mode; other devices and dtypes always use libtorch's): oneDNN's and libtorch's results differ in
+ *     the last bits, so a rerun that must match takes the same
  */
 public record SoftwareInfo(String javaVersion, String javaVendor, String javaVm, String djlVersion,
                            String engine, String engineVersion, String linearLayers, List<Dependency> dependencies) {
@@ -24,13 +25,17 @@ public record SoftwareInfo(String javaVersion, String javaVendor, String javaVm,
     /** Detects everything; loads the PyTorch engine if it is not loaded yet (the run needs it anyway). */
     public static SoftwareInfo detect() {
         String engineVersion;
-        String linearLayers;
         try {
             engineVersion = Engine.getEngine(ENGINE).getVersion();
-            linearLayers = OneDnnLinear.status() + ", -Dlab.onednn=" + OneDnnLinear.mode().name().toLowerCase(Locale.ROOT);
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             engineVersion = "unavailable: " + e.getMessage();
-            linearLayers = null;
+        }
+        String linearLayers;
+        try {
+            linearLayers = OneDnnLinear.status() + " for large CPU float32 products, -Dlab.onednn="
+                    + OneDnnLinear.mode().name().toLowerCase(Locale.ROOT);
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            linearLayers = "unknown: " + e.getMessage();
         }
         return new SoftwareInfo(System.getProperty("java.version"), System.getProperty("java.vendor"),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"),

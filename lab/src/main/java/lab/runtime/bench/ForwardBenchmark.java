@@ -52,7 +52,8 @@ public final class ForwardBenchmark {
             String path = OneDnnLinear.status();
             // oneDNN's linear against libtorch's in the same run, one forward of each in turn, so
             // that load elsewhere touches both alike
-            boolean compare = model.device().equals(Device.cpu()) && path.equals("oneDNN");
+            boolean compare = model.device().equals(Device.cpu()) && model.dtype() == DataType.FLOAT32
+                    && OneDnnLinear.mode() != OneDnnLinear.Mode.OFF && path.equals("oneDNN");
             warmUp(model, m, tokens);
             if (compare) {
                 try (OneDnnLinear.Restore off = OneDnnLinear.use(OneDnnLinear.Mode.OFF)) {
@@ -62,11 +63,13 @@ public final class ForwardBenchmark {
             double[] each = new double[iterations];
             double[] plain = new double[iterations];
             for (int i = 0; i < iterations; i++) {
+                // which path goes first alternates too, so neither always follows the other
+                if (compare && i % 2 == 1) {
+                    plain[i] = timedPlainForward(model, m, tokens);
+                }
                 each[i] = timedForward(model, m, tokens);
-                if (compare) {
-                    try (OneDnnLinear.Restore off = OneDnnLinear.use(OneDnnLinear.Mode.OFF)) {
-                        plain[i] = timedForward(model, m, tokens);
-                    }
+                if (compare && i % 2 == 0) {
+                    plain[i] = timedPlainForward(model, m, tokens);
                 }
             }
             double tokensPerSecond = (double) batch * sequence * iterations / java.util.Arrays.stream(each).sum();
@@ -80,6 +83,12 @@ public final class ForwardBenchmark {
             double flops = forwardFlopsPerToken(model.config(), sequence) * tokensPerSecond;
             return new Result(matmul, onednn, tokensPerSecond, median(each), flops, flops / best, batch, sequence,
                     iterations, path, plainTokensPerSecond);
+        }
+    }
+
+    private static double timedPlainForward(HookedTransformer model, NDManager m, NDArray tokens) {
+        try (OneDnnLinear.Restore off = OneDnnLinear.use(OneDnnLinear.Mode.OFF)) {
+            return timedForward(model, m, tokens);
         }
     }
 
@@ -149,13 +158,13 @@ public final class ForwardBenchmark {
 
     /**
      * The same product (a @ b^T) through {@link OneDnnLinear}, the path the forward's large linear
-     * layers take on CPU; NaN where that path is not available for this device and dtype.
+     * layers take on CPU; NaN where the forward would not take it (another device or dtype, the path
+     * unavailable or turned off).
      */
     public static double onednnMatmulFlops(NDManager m, DataType dtype) {
-        try (NDManager probe = m.newSubManager();
-             OneDnnLinear.Restore always = OneDnnLinear.use(OneDnnLinear.Mode.ALWAYS)) {
-            NDArray one = probe.ones(new Shape(2, 2)).toType(dtype, false);
-            if (!OneDnnLinear.takes(one, one)) {
+        try (NDManager probe = m.newSubManager()) {
+            NDArray square = probe.zeros(new Shape(1024, 1024)).toType(dtype, false);
+            if (!OneDnnLinear.takes(square, square, null)) {
                 return Double.NaN;
             }
         }

@@ -28,7 +28,7 @@ public final class Ops {
      * libtorch's linear.
      */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-        if (OneDnnLinear.takes(x, weight)) {
+        if (OneDnnLinear.takes(x, weight, bias)) {
             return OneDnnLinear.apply(x, weight, bias);
         }
         return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();

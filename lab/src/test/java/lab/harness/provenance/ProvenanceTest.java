@@ -98,7 +98,7 @@ class ProvenanceTest {
                 List.of("name=it's mine", "seeds=[1,2]"));
         Path runDir = Files.createDirectories(root.resolve("runs/p_1"));
         HostInfo host = new HostInfo("cpu", "h", "Linux", "amd64", "CPU", 1, 2, 1024, List.of());
-        SoftwareInfo software = new SoftwareInfo("17", "vendor", "vm", "0.32.0", "PyTorch", "2.5.1", "oneDNN, -Dlab.onednn=auto", List.of());
+        SoftwareInfo software = new SoftwareInfo("17", "vendor", "vm", "0.32.0", "PyTorch", "2.5.1", "oneDNN for large CPU float32 products, -Dlab.onednn=auto", List.of());
         Clock clock = Clock.fixed(Instant.parse("2025-01-02T03:04:05Z"), ZoneOffset.UTC);
         Provenance p = Provenance.collect(config, runDir, host, software, clock);
 
@@ -117,7 +117,7 @@ class ProvenanceTest {
         assertEquals(LAB_LINE_SHA256, json.get("corpus").get("sha256").asText());
         assertEquals("2025-01-02T03:04:05Z", json.get("created_at").asText());
         assertEquals("2.5.1", json.get("software").get("engine_version").asText());
-        assertEquals("oneDNN, -Dlab.onednn=auto", json.get("software").get("linear_layers").asText());
+        assertEquals("oneDNN for large CPU float32 products, -Dlab.onednn=auto", json.get("software").get("linear_layers").asText());
         assertEquals(1024, json.get("host").get("total_memory_bytes").asLong());
         assertFalse(json.has("split"));
     }

@@ -45,7 +45,7 @@ class OneDnnLinearTest {
                     for (NDArray bias : new NDArray[] {b, null}) {
                         NDArray expected = input.getNDArrayInternal().linear(input, weight, bias).singletonOrThrow();
                         long before = OneDnnLinear.calls();
-                        assertTrue(OneDnnLinear.takes(input, weight));
+                        assertTrue(OneDnnLinear.takes(input, weight, bias));
                         NDArray actual = Ops.linear(input, weight, bias);
                         assertEquals(before + 1, OneDnnLinear.calls(), "Ops.linear did not go to oneDNN");
                         assertEquals(new Shape(3, 50, 70), actual.getShape());
@@ -65,14 +65,14 @@ class OneDnnLinearTest {
         try (NDManager m = NDManager.newBaseManager();
              OneDnnLinear.Restore auto = OneDnnLinear.use(OneDnnLinear.Mode.AUTO)) {
             NDArray d768 = m.zeros(new Shape(768, 768));
-            assertFalse(OneDnnLinear.takes(m.zeros(new Shape(1, 20, 768)), d768), "20 rows: MKL is faster");
-            assertFalse(OneDnnLinear.takes(m.zeros(new Shape(127, 768)), d768), "one row short of MIN_ROWS");
-            assertTrue(OneDnnLinear.takes(m.zeros(new Shape(2, 64, 768)), d768), "128 rows, 7.5e7 multiply-adds");
-            assertFalse(OneDnnLinear.takes(m.zeros(new Shape(128, 64)), m.zeros(new Shape(256, 64))),
+            assertFalse(OneDnnLinear.takes(m.zeros(new Shape(1, 20, 768)), d768, null), "20 rows: MKL is faster");
+            assertFalse(OneDnnLinear.takes(m.zeros(new Shape(127, 768)), d768, null), "one row short of MIN_ROWS");
+            assertTrue(OneDnnLinear.takes(m.zeros(new Shape(2, 64, 768)), d768, null), "128 rows, 7.5e7 multiply-adds");
+            assertFalse(OneDnnLinear.takes(m.zeros(new Shape(128, 64)), m.zeros(new Shape(256, 64)), null),
                     "2.1e6 multiply-adds: the call costs more than it saves");
-            assertTrue(OneDnnLinear.takes(m.zeros(new Shape(1, 2, 64)), m.zeros(new Shape(16_384, 64))),
+            assertTrue(OneDnnLinear.takes(m.zeros(new Shape(1, 2, 64)), m.zeros(new Shape(16_384, 64)), null),
                     "a vocabulary-wide output at any row count");
-            assertFalse(OneDnnLinear.takes(m.zeros(new Shape(1, 2, 64)), m.zeros(new Shape(16_383, 64))));
+            assertFalse(OneDnnLinear.takes(m.zeros(new Shape(1, 2, 64)), m.zeros(new Shape(16_383, 64)), null));
         }
     }
 
@@ -83,22 +83,50 @@ class OneDnnLinearTest {
              OneDnnLinear.Restore always = OneDnnLinear.use(OneDnnLinear.Mode.ALWAYS)) {
             NDArray x = m.randomUniform(-1, 1, new Shape(4, 8));
             NDArray w = m.randomUniform(-1, 1, new Shape(6, 8));
-            assertTrue(OneDnnLinear.takes(x, w));
+            assertTrue(OneDnnLinear.takes(x, w, null));
             w.setRequiresGradient(true);
             try (GradientCollector g = Engine.getInstance().newGradientCollector()) {
-                assertFalse(OneDnnLinear.takes(x, w), "the operator has no derivative");
+                assertFalse(OneDnnLinear.takes(x, w, null), "the operator has no derivative");
                 NDArray y = Ops.linear(x, w, null);
                 g.backward(y.sum());
             }
             // d sum(x W^T) / dW = column sums of x, one row per output
             NDArray expected = x.sum(new int[] {0}).expandDims(0).repeat(0, 6);
             assertTrue(w.getGradient().sub(expected).abs().max().getFloat() < 1e-5f);
-            assertFalse(OneDnnLinear.takes(x.toType(DataType.FLOAT64, false), w.toType(DataType.FLOAT64, false)));
+            assertFalse(OneDnnLinear.takes(x.toType(DataType.FLOAT64, false), w.toType(DataType.FLOAT64, false), null));
             try (OneDnnLinear.Restore off = OneDnnLinear.use(OneDnnLinear.Mode.OFF)) {
-                assertFalse(OneDnnLinear.takes(x, w));
+                assertFalse(OneDnnLinear.takes(x, w, null));
                 assertTrue(OneDnnLinear.status().startsWith("libtorch"), OneDnnLinear.status());
             }
-            assertTrue(OneDnnLinear.takes(x, w), "closing the handle restores the mode before");
+            assertTrue(OneDnnLinear.takes(x, w, null), "closing the handle restores the mode before");
+        }
+    }
+
+    /**
+     * libtorch broadcasts a bias of any shape that fits; oneDNN drops a 0-d one and refuses the rest,
+     * so those products stay with libtorch, and so do ones whose shapes do not fit (libtorch's error).
+     */
+    @Test
+    void aBiasOtherThanOneValuePerOutputAndUnfitShapesStayWithLibtorch() {
+        assumeTrue(available());
+        try (NDManager m = NDManager.newBaseManager();
+             OneDnnLinear.Restore always = OneDnnLinear.use(OneDnnLinear.Mode.ALWAYS)) {
+            NDArray x = m.randomUniform(-1, 1, new Shape(5, 8));
+            NDArray w = m.randomUniform(-1, 1, new Shape(6, 8));
+            for (NDArray bias : new NDArray[] {m.create(5f), m.ones(new Shape(1)), m.ones(new Shape(1, 6)),
+                m.ones(new Shape(5, 6)), m.ones(new Shape(6)).toType(DataType.FLOAT64, false)}) {
+                assertFalse(OneDnnLinear.takes(x, w, bias), "bias " + bias.getShape() + " " + bias.getDataType());
+            }
+            NDArray scalarBias = m.create(5f);
+            long before = OneDnnLinear.calls();
+            NDArray shifted = Ops.linear(x, w, scalarBias);
+            assertEquals(before, OneDnnLinear.calls());
+            float added = shifted.sub(x.getNDArrayInternal().linear(x, w, null).singletonOrThrow()).mean().getFloat();
+            assertEquals(5f, added, 1e-5f, "libtorch adds a 0-d bias to every output");
+            assertFalse(OneDnnLinear.takes(m.ones(new Shape(5, 7)), w, null), "7 inputs against a weight of 8");
+            assertFalse(OneDnnLinear.takes(m.ones(new Shape(5, 0)), m.ones(new Shape(6, 0)), null), "no inputs");
+            assertFalse(OneDnnLinear.takes(x, m.ones(new Shape(2, 6, 8)), null), "a 3-d weight");
+            assertTrue(OneDnnLinear.takes(m.ones(new Shape(8)), w, m.ones(new Shape(6))), "one position, 1-d");
         }
     }
 
