@@ -68,7 +68,8 @@ final class BenchForwardCommand implements Runnable {
                     r.tokensPerSecond(), r.batch(), r.sequence(), r.iterations(), r.medianForwardSeconds());
             if (!Double.isNaN(r.libtorchLinearTokensPerSecond())) {
                 System.out.printf("  libtorch linear  %.1f tokens/s (the same forwards, alternating, linear layers on libtorch's"
-                        + " linear): oneDNN %.2fx%n", r.libtorchLinearTokensPerSecond(), r.linearPathSpeedup());
+                        + " linear): oneDNN %.2fx; max |logit difference| %.2e%n", r.libtorchLinearTokensPerSecond(),
+                        r.linearPathSpeedup(), r.linearPathMaxAbsDiff());
             }
             System.out.printf("forward FLOP rate  %.2f GFLOP/s = %.3f of the better matmul rate%n", r.forwardFlops() / 1e9,
                     r.fractionOfMatmul());
@@ -120,6 +121,7 @@ final class BenchForwardCommand implements Runnable {
         out.put("linear_path", r.linearPath());
         out.put("libtorch_linear_tokens_per_s", finiteOrNull(r.libtorchLinearTokensPerSecond()));
         out.put("linear_path_speedup", finiteOrNull(r.linearPathSpeedup()));
+        out.put("linear_path_max_abs_diff", finiteOrNull(r.linearPathMaxAbsDiff()));
         out.put("forward_gflops", r.forwardFlops() / 1e9);
         out.put("fraction_of_matmul", r.fractionOfMatmul());
         if (sweep != null) {

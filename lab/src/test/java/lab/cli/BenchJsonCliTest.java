@@ -51,6 +51,7 @@ class BenchJsonCliTest {
             positive(j, "onednn_matmul_gflops", "libtorch_linear_tokens_per_s");
             assertEquals(rate / j.get("libtorch_linear_tokens_per_s").asDouble(), j.get("linear_path_speedup").asDouble(),
                     1e-9, j.toString());
+            assertTrue(j.get("linear_path_max_abs_diff").asDouble() <= 1e-4, j.toString());
         } else {
             assertTrue(j.get("libtorch_linear_tokens_per_s").isNull(), j.toString());
         }

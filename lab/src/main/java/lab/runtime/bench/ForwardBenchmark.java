@@ -26,10 +26,12 @@ public final class ForwardBenchmark {
      * @param linearPath {@link OneDnnLinear#status()} during the timed forwards
      * @param libtorchLinearTokensPerSecond the same forwards with every linear layer on libtorch's
      *     linear, timed alternately with the others; NaN where oneDNN was not in use
+     * @param linearPathMaxAbsDiff max |difference| of the first sequence's logits between the two
+     *     paths; NaN where oneDNN was not in use
      */
     public record Result(double matmulFlops, double onednnMatmulFlops, double tokensPerSecond, double medianForwardSeconds,
                          double forwardFlops, double fractionOfMatmul, int batch, int sequence, int iterations,
-                         String linearPath, double libtorchLinearTokensPerSecond) {
+                         String linearPath, double libtorchLinearTokensPerSecond, double linearPathMaxAbsDiff) {
 
         /** Tokens/s with oneDNN's linear over libtorch's (NaN where not measured). */
         public double linearPathSpeedup() {
@@ -81,8 +83,22 @@ public final class ForwardBenchmark {
             double onednn = Math.max(onednnBefore, onednnMatmulFlops(m, model.dtype()));
             double best = Double.isNaN(onednn) ? matmul : Math.max(matmul, onednn);
             double flops = forwardFlopsPerToken(model.config(), sequence) * tokensPerSecond;
+            double diff = compare ? pathsMaxAbsDiff(model, m, rows[0]) : Double.NaN;
             return new Result(matmul, onednn, tokensPerSecond, median(each), flops, flops / best, batch, sequence,
-                    iterations, path, plainTokensPerSecond);
+                    iterations, path, plainTokensPerSecond, diff);
+        }
+    }
+
+    /** The faster path against the plain one on the same input: one sequence's logits both ways. */
+    private static double pathsMaxAbsDiff(HookedTransformer model, NDManager m, long[] row) {
+        try (NDManager scratch = m.newSubManager()) {
+            NDArray tokens = model.tokens(scratch, new long[][] {row});
+            NDArray fast = model.logits(scratch, tokens);
+            NDArray plain;
+            try (OneDnnLinear.Restore off = OneDnnLinear.use(OneDnnLinear.Mode.OFF)) {
+                plain = model.logits(scratch, tokens);
+            }
+            return fast.sub(plain).abs().max().toType(DataType.FLOAT64, false).getDouble();
         }
     }
 
